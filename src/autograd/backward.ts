@@ -1,0 +1,97 @@
+/** Reverse-mode automatic differentiation: topological order, then chain rule backwards. */
+import { GradienteError, ValueError, formatShape } from '../errors.js';
+import { Tensor, allocate, type FloatArray } from '../tensor/tensor.js';
+
+export interface BackwardOptions {
+  /** Keep the graph so backward() can run through it again (default false: memory is freed). */
+  retainGraph?: boolean;
+}
+
+export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new GradienteError(
+      'backward(): this tensor does not depend on anything that requires a gradient. ' +
+        'Layer parameters require one; for your own tensors create them with { requiresGrad: true }.',
+    );
+  }
+  let seedData: FloatArray;
+  if (seed === undefined) {
+    if (root.size !== 1) {
+      throw new ValueError(
+        `backward(): the tensor has shape ${formatShape(root.shape)}, not a single value; ` +
+          'reduce it to a scalar loss first (e.g. mean()) or pass a seed gradient of the same shape: backward(seed)',
+      );
+    }
+    seedData = allocate(root.dtype, 1).fill(1);
+  } else {
+    if (seed.size !== root.size) {
+      throw new ValueError(`backward(): seed gradient of shape ${formatShape(seed.shape)} does not match the tensor's shape ${formatShape(root.shape)}`);
+    }
+    seedData = seed.data;
+  }
+
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, FloatArray>([[root, seedData]]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const t = order[i]!;
+    const g = grads.get(t);
+    if (g === undefined) continue;
+    grads.delete(t);
+    const node = t._node;
+    if (node === null) {
+      if (t.requiresGrad) accumulateLeaf(t, g);
+      continue;
+    }
+    const inputGrads = node.backward(g);
+    node.inputs.forEach((input, j) => {
+      const gi = inputGrads[j];
+      if (!input.requiresGrad || gi === null || gi === undefined) return;
+      const existing = grads.get(input);
+      // NOTE: never add in place: a backward closure may hand the same array to several inputs.
+      grads.set(input, existing === undefined ? gi : addArrays(existing, gi));
+    });
+    if (!options.retainGraph) t._node = null;
+  }
+}
+
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS: deep graphs (long unrolled loops) must not overflow the call stack.
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [t, next] = top;
+    const inputs = t._node?.inputs ?? [];
+    if (next < inputs.length) {
+      top[1] = next + 1;
+      const child = inputs[next]!;
+      if (child.requiresGrad && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+function accumulateLeaf(t: Tensor, g: FloatArray): void {
+  if (t.grad === null) {
+    const owned = allocate(t.dtype, t.size);
+    owned.set(g);
+    t.grad = new Tensor(owned, t.shape);
+  } else {
+    const d = t.grad.data;
+    for (let i = 0; i < d.length; i++) d[i]! += g[i]!;
+  }
+}
+
+function addArrays(a: FloatArray, b: FloatArray): FloatArray {
+  const out = allocate(a instanceof Float64Array || b instanceof Float64Array ? 'float64' : 'float32', a.length);
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
+  return out;
+}
