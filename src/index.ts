@@ -37,3 +37,16 @@ export {
   type ActivationName,
 } from './activations/index.js';
 export * from './losses/index.js';
+export { Module, type StateDict } from './nn/module.js';
+export { Dense, Activation, Dropout, Flatten, type DenseOptions } from './nn/layers.js';
+export { Sequential, type CompileOptions } from './nn/sequential.js';
+export { initialize, initializerNames, type InitializerName, type InitializerSpec } from './nn/initializers.js';
+export * from './optim/optimizer.js';
+export * from './optim/schedules.js';
+export type { UpdateRule, OptimizerState, SgdHyper, AdamHyper, RmspropHyper } from './optim/rules.js';
+export { sgdRule, adamRule, rmspropRule } from './optim/rules.js';
+export { fit, evaluateBatches, type FitOptions, type TrainingSetup } from './train/fit.js';
+export * from './train/callbacks.js';
+export { History, type StopInfo } from './train/history.js';
+export * from './train/metrics.js';
+export { yieldToEventLoop } from './train/yield.js';

@@ -1,0 +1,126 @@
+/**
+ * Sequential: layers applied one after the other, with the Keras/TF.js training API:
+ * compile({ optimizer, loss, metrics }), fit(x, y, options), evaluate(x, y), predict(x).
+ */
+import { noGrad } from '../autograd/graph.js';
+import { GradienteError, ValueError, formatShape } from '../errors.js';
+import { getLoss, resolveLossName, type CrossentropyOptions, type LossFunction, type LossName } from '../losses/index.js';
+import { createOptimizer, Optimizer, type OptimizerConfig, type OptimizerName } from '../optim/optimizer.js';
+import { concat, slice } from '../ops/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { evaluateBatches, fit, type FitOptions, type TrainingSetup } from '../train/fit.js';
+import type { History } from '../train/history.js';
+import { getMetric, type MetricFunction } from '../train/metrics.js';
+import { Dense } from './layers.js';
+import { Module } from './module.js';
+
+export interface CompileOptions {
+  optimizer: OptimizerName | OptimizerConfig | Optimizer;
+  loss: LossName | 'mse' | 'mae' | 'bce' | 'cce' | LossFunction;
+  /** Options for a loss given by name (fromLogits, delta). */
+  lossOptions?: CrossentropyOptions & { delta?: number };
+  metrics?: (string | { name: string; fn: MetricFunction })[];
+}
+
+export class Sequential extends Module {
+  readonly layers: Module[] = [];
+  private setup: TrainingSetup | null = null;
+  /** The compile() arguments by name (what a saved model records). */
+  compileConfig: { optimizer: string; loss: string; metrics: string[] } | null = null;
+
+  constructor(layers: Module[] = []) {
+    super();
+    for (const layer of layers) this.add(layer);
+  }
+
+  add(layer: Module): this {
+    this.registerModule(String(this.layers.length), layer);
+    this.layers.push(layer);
+    return this;
+  }
+
+  override build(inputShape: readonly number[]): number[] {
+    let shape = [...inputShape];
+    for (const layer of this.layers) shape = layer.build(shape);
+    return shape;
+  }
+
+  forward(x: Tensor): Tensor {
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out);
+    return out;
+  }
+
+  compile(options: CompileOptions): this {
+    const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : createOptimizer(options.optimizer);
+    const loss = typeof options.loss === 'function' ? options.loss : getLoss(options.loss, options.lossOptions);
+    const metrics: Record<string, MetricFunction> = {};
+    for (const m of options.metrics ?? []) {
+      if (typeof m === 'string') metrics[m] = getMetric(m);
+      else metrics[m.name] = m.fn;
+    }
+    this.setup = { model: this, optimizer, loss, metrics };
+    this.compileConfig = {
+      optimizer: optimizer.type,
+      loss: typeof options.loss === 'function' ? options.loss.name || 'custom' : resolveLossName(options.loss),
+      metrics: Object.keys(metrics),
+    };
+    return this;
+  }
+
+  get optimizer(): Optimizer {
+    return this.compiled().optimizer;
+  }
+
+  private compiled(): TrainingSetup {
+    if (this.setup === null) {
+      throw new GradienteError("the model is not compiled: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) before fit/evaluate");
+    }
+    return this.setup;
+  }
+
+  /** Train on x [N, D] and y [N, ...]; resolves to the History of losses and metrics. */
+  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    return fit(this.compiled(), x, y, options);
+  }
+
+  /** Loss and metrics on a data set, e.g. { loss: 0.21, accuracy: 0.95 }. */
+  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Record<string, number> {
+    this.build(x.shape);
+    if (x.shape[0] !== y.shape[0]) throw new ValueError(`evaluate: x ${formatShape(x.shape)} and y ${formatShape(y.shape)} differ in samples`);
+    return evaluateBatches(this.compiled(), x, y, options.batchSize ?? 1024);
+  }
+
+  /** Outputs for x, in eval mode (no dropout), without recording a graph. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    this.build(x.shape);
+    const batchSize = options.batchSize ?? 1024;
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => {
+        const n = x.shape[0]!;
+        if (n <= batchSize) return this.forward(x);
+        const parts: Tensor[] = [];
+        for (let s = 0; s < n; s += batchSize) parts.push(this.forward(slice(x, s, Math.min(n, s + batchSize))));
+        return concat(parts, 0);
+      });
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  /** A table of layers, output shapes and parameter counts. */
+  summary(inputDim?: number): string {
+    const rows: string[][] = [['#', 'layer', 'output', 'parameters']];
+    let shape: number[] | null = inputDim === undefined ? null : [-1, inputDim];
+    this.layers.forEach((layer, i) => {
+      if (shape !== null) shape = layer.build(shape.map((d) => (d === -1 ? 1 : d))).map((d, j) => (j === 0 ? -1 : d));
+      const name = layer instanceof Dense ? `Dense(${layer.units}, ${layer.activation})` : layer.constructor.name;
+      rows.push([String(i), name, shape === null ? '?' : `[N, ${shape.slice(1).join(', ')}]`, String(layer.countParameters())]);
+    });
+    rows.push(['', 'total', '', String(this.countParameters())]);
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n');
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * fit: the training loop. Read `trainOneEpoch` to see the four steps of training:
+ * predict, compare with the truth (the loss), and adjust the weights (gradient + update).
+ * Everything else (progress, early stopping, history) hooks in through callbacks.
+ */
+import { noGrad } from '../autograd/graph.js';
+import { DataLoader } from '../data/dataloader.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import type { LossFunction } from '../losses/index.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { slice } from '../ops/shape.js';
+import { Random } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Callback, Logs, TrainingContext } from './callbacks.js';
+import { History } from './history.js';
+import type { MetricFunction } from './metrics.js';
+import { yieldToEventLoop } from './yield.js';
+
+export interface FitOptions {
+  epochs?: number;
+  /** Samples per iteration: 'full' = batch gradient descent, 1 = stochastic, else mini-batch (default 32). */
+  batchSize?: number | 'full';
+  /** Hold out this fraction of the samples (the last ones, as Keras) to validate on. */
+  validationSplit?: number;
+  validationData?: [Tensor, Tensor];
+  shuffle?: boolean;
+  /** Seed for the order of samples (default: the global generator). */
+  seed?: number;
+  callbacks?: Callback[];
+  /** Stop with a clear message when the loss becomes NaN or infinite (default true). */
+  stopOnNonFinite?: boolean;
+  /** First epoch to run (to continue a run that stopped: epochs counts up to this total). */
+  initialEpoch?: number;
+}
+
+export interface TrainingSetup {
+  model: Module;
+  optimizer: Optimizer;
+  loss: LossFunction;
+  metrics: Record<string, MetricFunction>;
+}
+
+export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  const { epochs = 1, batchSize = 32, shuffle = true, callbacks = [], initialEpoch = 0 } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  const [xTrain, yTrain, validation] = splitValidation(x, y, options);
+  const { model, optimizer } = setup;
+  model.build(xTrain.shape);
+  if (optimizer.params.length === 0) optimizer.attach(model.parameters());
+  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, ...(options.seed !== undefined ? { random: new Random(options.seed) } : {}) });
+  const history = new History(loader.iterationsPerEpoch, loader.batchSize, loader.numSamples);
+
+  let stopRequested = false;
+  const context: TrainingContext = {
+    model,
+    history,
+    epochs,
+    iterationsPerEpoch: loader.iterationsPerEpoch,
+    stop(reason, message) {
+      stopRequested = true;
+      history.stopped ??= { reason, epoch: currentEpoch, iteration: optimizer.iterations, message };
+    },
+  };
+  let currentEpoch = initialEpoch;
+  let lastLogs: Logs | null = null;
+  const hooks = callbacks;
+
+  for (const cb of hooks) await cb.onTrainBegin?.(context);
+  for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
+    currentEpoch = epoch;
+    for (const cb of hooks) await cb.onEpochBegin?.(epoch, context);
+    const logs = await trainOneEpoch(setup, loader, epoch, context, hooks, options.stopOnNonFinite ?? true);
+    if (logs === null) break;
+    if (validation !== null) logs.val = evaluateBatches(setup, validation[0], validation[1], 1024);
+    history.recordEpoch(epoch, flattenLogs(logs));
+    lastLogs = logs;
+    for (const cb of hooks) await cb.onEpochEnd?.(epoch, logs, context);
+    stopRequested ||= history.stopped !== null;
+  }
+  model.eval();
+  for (const cb of hooks) await cb.onTrainEnd?.(context, lastLogs);
+  return history;
+}
+
+/** One pass over the training data. Returns the epoch's mean loss and metrics, or null if stopped. */
+async function trainOneEpoch(
+  { model, optimizer, loss: lossFn, metrics }: TrainingSetup,
+  loader: DataLoader,
+  epoch: number,
+  context: TrainingContext,
+  hooks: Callback[],
+  stopOnNonFinite: boolean,
+): Promise<Logs | null> {
+  model.train();
+  const running = new RunningMeans();
+  let logs: Logs | null = null;
+  for (const batch of loader) {
+    for (const cb of hooks) await cb.onBatchBegin?.(batch.iteration, context);
+    const learningRate = optimizer.currentLearningRate;
+
+    // 1. Predict: run the batch forward through the network with the current weights.
+    const yPred = model.forward(batch.x);
+    // 2-3. Compare with the truth: the loss says how wrong the predictions are.
+    const loss = lossFn(batch.y!, yPred);
+    const lossValue = loss.item();
+    if (stopOnNonFinite && !Number.isFinite(lossValue)) {
+      context.stop(
+        'nonFinite',
+        `training stopped: the loss became ${lossValue} at epoch ${epoch + 1}, iteration ${optimizer.iterations + 1} ` +
+          `(learning rate ${learningRate}); the weights diverged — try a smaller learning rate`,
+      );
+      return null;
+    }
+    // 4. Adjust: backpropagation gives dLoss/dWeight; the optimizer steps against it.
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+    context.history.recordIteration(lossValue, learningRate);
+    const batchMetrics = noGrad(() => measure(metrics, batch.y!, yPred));
+    running.add(lossValue, batchMetrics, batch.x.shape[0]!);
+    logs = { epoch, iteration: optimizer.iterations, batch: batch.iteration, loss: lossValue, metrics: batchMetrics, learningRate };
+    for (const cb of hooks) await cb.onBatchEnd?.(batch.iteration, logs, context);
+    if (context.history.stopped !== null) break;
+    await yieldToEventLoop();
+  }
+  if (logs === null) return null;
+  return { ...logs, loss: running.mean('loss'), metrics: running.means() };
+}
+
+/** Loss and metrics over a whole data set, batch by batch, without recording a graph. */
+export function evaluateBatches({ model, loss: lossFn, metrics }: TrainingSetup, x: Tensor, y: Tensor, batchSize: number): Record<string, number> {
+  const wasTraining = model.training;
+  model.eval();
+  const running = new RunningMeans();
+  const n = x.shape[0]!;
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const xb = slice(x, start, end);
+      const yb = slice(y, start, end);
+      const yPred = model.forward(xb);
+      running.add(lossFn(yb, yPred).item(), measure(metrics, yb, yPred), end - start);
+    }
+  });
+  model.train(wasTraining);
+  return { loss: running.mean('loss'), ...running.means() };
+}
+
+function measure(metrics: Record<string, MetricFunction>, yTrue: Tensor, yPred: Tensor): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(metrics)) out[name] = fn(yTrue, yPred);
+  return out;
+}
+
+/** Sample-weighted means, so a short last batch counts for what it is. */
+class RunningMeans {
+  private readonly sums = new Map<string, number>();
+  private count = 0;
+
+  add(loss: number, metrics: Record<string, number>, samples: number): void {
+    this.count += samples;
+    this.sums.set('loss', (this.sums.get('loss') ?? 0) + loss * samples);
+    for (const [k, v] of Object.entries(metrics)) this.sums.set(k, (this.sums.get(k) ?? 0) + v * samples);
+  }
+
+  mean(key: string): number {
+    return (this.sums.get(key) ?? Number.NaN) / this.count;
+  }
+
+  means(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const k of this.sums.keys()) if (k !== 'loss') out[k] = this.mean(k);
+    return out;
+  }
+}
+
+function flattenLogs(logs: Logs): Record<string, number> {
+  const out: Record<string, number> = { loss: logs.loss, ...logs.metrics, learningRate: logs.learningRate };
+  for (const [k, v] of Object.entries(logs.val ?? {})) out[`val_${k}`] = v;
+  return out;
+}
+
+function splitValidation(x: Tensor, y: Tensor, options: FitOptions): [Tensor, Tensor, [Tensor, Tensor] | null] {
+  const n = x.shape[0];
+  if (n === undefined || y.shape[0] !== n) {
+    throw new ShapeError(`fit: x ${formatShape(x.shape)} and y ${formatShape(y.shape)} must have the same number of samples (first axis)`);
+  }
+  if (options.validationData !== undefined) {
+    const [xv, yv] = options.validationData;
+    if (xv.shape[0] !== yv.shape[0]) throw new ShapeError(`fit: validationData x ${formatShape(xv.shape)} and y ${formatShape(yv.shape)} differ in samples`);
+    return [x, y, [xv, yv]];
+  }
+  const split = options.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${split}`);
+  if (split === 0) return [x, y, null];
+  // As Keras: the last fraction of the samples, taken before any shuffling.
+  const nTrain = Math.floor(n * (1 - split));
+  if (nTrain < 1 || nTrain === n) throw new ValueError(`fit: validationSplit ${split} leaves ${nTrain} of ${n} samples for training; choose a split that leaves both parts non-empty`);
+  return noGrad(() => [slice(x, 0, nTrain), slice(y, 0, nTrain), [slice(x, nTrain, n), slice(y, nTrain, n)]]);
+}
+
