@@ -1,0 +1,97 @@
+/**
+ * CSV text to tensors, browser-safe (the lab parses dropped files with it; the Node loader
+ * in src/node/csv.ts only reads the file). Parsing is csv-parse's: quoting, escaped quotes
+ * and multi-line fields follow RFC 4180.
+ *
+ * NOTE: csv-parse's default build uses Node's global Buffer; its browser build carries a
+ * Buffer of its own and runs unchanged in Node, so this module imports that one.
+ */
+import { CsvError, parse } from 'csv-parse/browser/esm/sync';
+import { DataFormatError, ValueError } from '../errors.js';
+import { tableToDataset, type TableDataset, type TableOptions } from './table.js';
+
+export interface CsvOptions extends TableOptions {
+  /** The first row names the columns. Default true; with false columns are named column1, column2, ... */
+  header?: boolean;
+  /** Field separator. Default ','. */
+  delimiter?: string;
+}
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * Parse CSV text into features x [N, D] and targets y (see TableOptions for how the target
+ * column is read). `sourceName` names the text in error messages (a file name, say).
+ */
+export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV text'): TableDataset {
+  const { header = true, delimiter = ',' } = options;
+  if (typeof delimiter !== 'string' || delimiter.length === 0) {
+    throw new ValueError(`parseCsv: delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`);
+  }
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new DataFormatError(`${sourceName}: the file is empty; expected ${header ? 'a header row of column names, then ' : ''}one row per sample`);
+  }
+
+  let parsed: ParsedRecord[];
+  try {
+    parsed = parse(text, {
+      delimiter,
+      bom: true,
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      // Rows of the wrong length are reported below, with the line and the expected count.
+      relax_column_count: true,
+    }) as unknown as ParsedRecord[];
+  } catch (error) {
+    if (error instanceof CsvError) throw new DataFormatError(`${sourceName}: ${error.message}`);
+    throw error;
+  }
+
+  // info.lines is the line a record ends on; a quoted field spanning lines moves it down.
+  const startLine = (r: ParsedRecord): number => r.info.lines - r.record.reduce((s, field) => s + (field.match(/\n/g)?.length ?? 0), 0);
+
+  const first = parsed[0]!;
+  const columns = header ? first.record : first.record.map((_, j) => `column${j + 1}`);
+  const records = header ? parsed.slice(1) : parsed;
+  if (header) checkHeader(columns, sourceName, startLine(first));
+  if (records.length === 0) {
+    throw new DataFormatError(`${sourceName}: has a header (line ${startLine(first)}) but no data rows; add one row per sample below it`);
+  }
+  const lines = records.map(startLine);
+  records.forEach((r, i) => {
+    if (r.record.length !== columns.length) {
+      throw new DataFormatError(
+        `${sourceName}: line ${lines[i]} has ${r.record.length} field${r.record.length === 1 ? '' : 's'} but ${header ? `the header (line ${startLine(first)})` : 'the first row'} has ${columns.length}; every row needs one value per column (check for a stray or missing '${delimiter}')`,
+      );
+    }
+  });
+
+  return tableToDataset(
+    {
+      columns,
+      rows: records.map((r) => r.record),
+      locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${columns[j]}')`,
+      missingTarget: (target) =>
+        `${sourceName}: no column named '${target}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`,
+    },
+    options,
+  );
+}
+
+function checkHeader(columns: readonly string[], sourceName: string, line: number): void {
+  const seen = new Map<string, number>();
+  columns.forEach((name, j) => {
+    if (name === '') {
+      throw new DataFormatError(`${sourceName}: line ${line} (header), column ${j + 1} has no name; every column needs one (an unnamed first column is often a saved row index: drop it)`);
+    }
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      throw new DataFormatError(`${sourceName}: line ${line} (header) names column ${earlier + 1} and column ${j + 1} both '${name}'; column names must be unique`);
+    }
+    seen.set(name, j);
+  });
+}

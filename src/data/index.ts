@@ -1,0 +1,30 @@
+/** Data: loaders, splits and scaling, synthetic sets, built-in MNIST, CSV / JSON / IDX parsing (all browser-safe). */
+export { DataLoader, type DataLoaderOptions, type Batch } from './dataloader.js';
+export {
+  trainTestSplit,
+  oneHot,
+  argmax,
+  standardize,
+  minMaxScale,
+  type TrainTestSplit,
+  type TrainTestSplitOptions,
+  type StandardizeStats,
+  type MinMaxStats,
+} from './transforms.js';
+export {
+  xor,
+  circles,
+  spiral,
+  gaussians,
+  line,
+  plane,
+  syntheticDatasets,
+  type SyntheticOptions,
+  type SyntheticDataset,
+  type SyntheticDatasetName,
+} from './synthetic.js';
+export { loadMnistDigits, loadMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
+export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
+export { parseCsv, type CsvOptions } from './csv.js';
+export { parseJsonRecords, recordsToDataset, type JsonRecordsOptions } from './json.js';
+export { parseIdx, idxToDataset, type IdxData, type IdxArray, type IdxType, type IdxDataset, type IdxDatasetOptions } from './idx.js';

@@ -1,0 +1,7 @@
+/**
+ * gradiente/node: everything in 'gradiente' plus the pieces that need Node (reading files).
+ */
+export * from './index.js';
+export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type FashionMnist } from './node/idx.js';
+export { loadCsv } from './node/csv.js';
+export { loadJsonRecords } from './node/json.js';
