@@ -50,3 +50,4 @@ export * from './train/callbacks.js';
 export { History, type StopInfo } from './train/history.js';
 export * from './train/metrics.js';
 export { yieldToEventLoop } from './train/yield.js';
+export * from './data/index.js';
