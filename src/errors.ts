@@ -18,6 +18,9 @@ export class ValueError extends GradienteError {}
 /** A file or a record in it could not be read: the message names the file and where. */
 export class DataFormatError extends GradienteError {}
 
+/** A model file (native, TensorFlow.js, ONNX) is malformed, unsafe or unsupported: the message names the file and the field. */
+export class ModelFormatError extends GradienteError {}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
