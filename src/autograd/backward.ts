@@ -7,6 +7,14 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/**
+ * Results of ops whose graph an earlier backward() freed. Without this mark such a tensor
+ * looks like a leaf: a second backward() through it would silently stop there (store a
+ * .grad on it and leave the parameters untouched) instead of saying what went wrong.
+ * Weak, so marking never keeps a tensor alive.
+ */
+const freedGraphs = new WeakSet<Tensor>();
+
 export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
     throw new GradienteError(
@@ -50,11 +58,25 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       // NOTE: never add in place: a backward closure may hand the same array to several inputs.
       grads.set(input, existing === undefined ? gi : addArrays(existing, gi));
     });
-    if (!options.retainGraph) t._node = null;
+    if (!options.retainGraph) {
+      t._node = null;
+      freedGraphs.add(t);
+    }
   }
 }
 
 function topologicalOrder(root: Tensor): Tensor[] {
+  // Checked for every tensor before any gradient is stored, so a refused call changes nothing.
+  const refuseFreed = (t: Tensor): void => {
+    if (freedGraphs.has(t)) {
+      throw new GradienteError(
+        'backward(): part of this graph was already freed by an earlier backward(). ' +
+          'Compute the loss again (a new forward pass) for each backward(), pass { retainGraph: true } to the ' +
+          'earlier backward() to go through the same graph twice, or detach() a result you reuse as an input.',
+      );
+    }
+  };
+  refuseFreed(root);
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
   // Iterative DFS: deep graphs (long unrolled loops) must not overflow the call stack.
@@ -68,6 +90,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
       top[1] = next + 1;
       const child = inputs[next]!;
       if (child.requiresGrad && !visited.has(child)) {
+        refuseFreed(child);
         visited.add(child);
         stack.push([child, 0]);
       }
