@@ -27,6 +27,11 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed for the order of samples (default: the global generator). */
   seed?: number;
+  /**
+   * Generator that shuffles the samples (instead of seed): the caller owns it, so it can save
+   * its state with a checkpoint and resume with the very same order of samples.
+   */
+  random?: Random;
   callbacks?: Callback[];
   /** Stop with a clear message when the loss becomes NaN or infinite (default true). */
   stopOnNonFinite?: boolean;
@@ -48,7 +53,9 @@ export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: F
   const { model, optimizer } = setup;
   model.build(xTrain.shape);
   if (optimizer.params.length === 0) optimizer.attach(model.parameters());
-  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, ...(options.seed !== undefined ? { random: new Random(options.seed) } : {}) });
+  if (options.seed !== undefined && options.random !== undefined) throw new ValueError('fit: pass either seed or random, not both');
+  const random = options.random ?? (options.seed !== undefined ? new Random(options.seed) : undefined);
+  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, ...(random !== undefined ? { random } : {}) });
   const history = new History(loader.iterationsPerEpoch, loader.batchSize, loader.numSamples);
 
   let stopRequested = false;
