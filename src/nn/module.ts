@@ -70,14 +70,18 @@ export abstract class Module {
         );
       }
     }
+    const matched: [Tensor, Tensor][] = [];
     for (const [name, value] of Object.entries(state)) {
       const target = own.get(name);
       if (target === undefined) continue;
-      if (value.size !== target.size || value.shape.some((d, i) => d !== target.shape[i])) {
+      // NOTE: compare ranks too: [2] and [2, 1] hold as many values but are different shapes.
+      if (value.rank !== target.rank || value.shape.some((d, i) => d !== target.shape[i])) {
         throw new ShapeError(`loadStateDict: '${name}' has shape ${formatShape(value.shape)}, the model expects ${formatShape(target.shape)}`);
       }
-      target.data.set(value.data);
+      matched.push([target, value]);
     }
+    // Copy only once every shape is known to fit, so a failed load leaves the model as it was.
+    for (const [target, value] of matched) target.data.set(value.data);
   }
 
   train(mode = true): this {
