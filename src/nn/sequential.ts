@@ -36,7 +36,26 @@ export class Sequential extends Module {
   add(layer: Module): this {
     this.registerModule(String(this.layers.length), layer);
     this.layers.push(layer);
+    // With a known input size every layer can be built now, so parameters() already lists all
+    // of them when an optimizer is created (a lazily built layer would silently never train).
+    const first = this.layers[0];
+    if (first instanceof Dense && first.inputDim !== null) this.build([1, first.inputDim]);
     return this;
+  }
+
+  /** True when every layer has its parameters (the input size is known). */
+  get built(): boolean {
+    return this.layers.every((layer) => !(layer instanceof Dense) || layer.inputDim !== null);
+  }
+
+  override namedParameters(prefix = ''): [string, Tensor][] {
+    if (!this.built) {
+      throw new GradienteError(
+        'the model is not built yet, so some layers have no weights: give the first Dense layer an inputDim ' +
+          '(new Dense(64, { inputDim: 784 })) or call model.build([N, D]) before asking for its parameters',
+      );
+    }
+    return super.namedParameters(prefix);
   }
 
   override build(inputShape: readonly number[]): number[] {
