@@ -219,7 +219,17 @@ case("gelu tanh moderate", "gelu", [uniform((4, 4), -4.0, 4.0)], lambda z: F.gel
 case("swish extremes", "swish", [extreme], F.silu)
 case("silu", "silu", [normal((3, 4), 2.0)], F.silu)
 case("softplus extremes", "softplus", [extreme], F.softplus)
+# Beyond float64's exp range (e^710 overflows): only the stable formulas stay finite here,
+# e.g. softplus as max(z, 0) + log1p(e^-|z|), softmax after subtracting the row max.
+huge = In([[-1000.0, -800.0, -710.0], [710.0, 800.0, 1000.0]])
+for op, fn, params in [("sigmoid", torch.sigmoid, {}), ("tanh", torch.tanh, {}), ("softplus", F.softplus, {}),
+                       ("swish", F.silu, {}), ("elu", lambda z: F.elu(z, 1.0), {}), ("gelu", F.gelu, {}),
+                       ("gelu", lambda z: F.gelu(z, approximate="tanh"), {"approximate": "tanh"})]:
+    case(f"{op}{' tanh' if params else ''} beyond exp range (±1000)", op, [huge], fn, params)
 logits = In([[100.0, -100.0, 0.0, 50.0], [0.5, -1.0, 2.0, 0.0], [3.0, 3.0, 3.0, 3.0]])
+huge_logits = In([[1000.0, -1000.0, 0.0, 999.0], [-1000.0, -999.0, -1000.0, -1001.0]])
+case("softmax beyond exp range (±1000)", "softmax", [huge_logits], lambda z: torch.softmax(z, -1))
+case("logSoftmax beyond exp range (±1000)", "logSoftmax", [huge_logits], lambda z: torch.log_softmax(z, -1))
 case("softmax with ±100 logits", "softmax", [logits], lambda z: torch.softmax(z, -1))
 case("softmax 3-D", "softmax", [normal((2, 2, 3), 2.0)], lambda z: torch.softmax(z, -1))
 case("logSoftmax with ±100 logits", "logSoftmax", [logits], lambda z: torch.log_softmax(z, -1))
@@ -309,6 +319,12 @@ for r in REDUCTIONS:
          lambda t, y, r=r: cce(t, y, r, False), {"reduction": r, "fromLogits": False})
     case(f"categoricalCrossentropy logits ±100 {r}", "categoricalCrossentropy", [cce_true, cce_logits],
          lambda t, y, r=r: cce(t, y, r, True), {"reduction": r, "fromLogits": True})
+case("binaryCrossentropy logits beyond exp range (±1000)", "binaryCrossentropy",
+     [In([[1.0, 0.0], [0.0, 1.0]], grad=False), In([[-1000.0, 1000.0], [-1000.0, 1000.0]])],
+     lambda t, y: bce(t, y, "none", True), {"reduction": "none", "fromLogits": True})
+case("categoricalCrossentropy logits beyond exp range (±1000)", "categoricalCrossentropy",
+     [In([[0, 1, 0, 0], [1, 0, 0, 0]], grad=False), huge_logits],
+     lambda t, y: cce(t, y, "none", True), {"reduction": "none", "fromLogits": True})
 seq_true = In(np.eye(3, dtype=np.float32)[rng.integers(0, 3, (2, 4))], grad=False)
 case("categoricalCrossentropy 3-D logits (mean over time)", "categoricalCrossentropy", [seq_true, normal((2, 4, 3), 2.0)],
      lambda t, y: cce(t, y, "none", True), {"reduction": "none", "fromLogits": True})
