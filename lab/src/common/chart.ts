@@ -1,0 +1,108 @@
+/**
+ * Live line charts (uPlot: small, fast, canvas-based). Labels are functions so a chart
+ * can be rebuilt in the other language; the chart follows its container's width.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { onLanguageChange } from './i18n.js';
+
+export interface SeriesSpec {
+  label: () => string;
+  color: string;
+  /** Dash pattern in pixels; dashed lines tell series apart without colour. */
+  dash?: number[];
+  width?: number;
+  /** Draw points only (a scatter), no line. */
+  pointsOnly?: boolean;
+}
+
+export interface LineChartOptions {
+  xLabel: () => string;
+  yLabel: () => string;
+  series: SeriesSpec[];
+  height?: number;
+  logY?: boolean;
+  /** Fixed y range; otherwise the data's. */
+  yRange?: [number, number];
+  xRange?: [number, number];
+  /** Extra drawing on top of the series (markers, reference lines). */
+  draw?: (u: uPlot) => void;
+  /** Accessible description of the chart. */
+  description?: () => string;
+}
+
+export class LineChart {
+  private plot: uPlot | null = null;
+  private data: uPlot.AlignedData;
+  private readonly holder: HTMLDivElement;
+
+  constructor(private readonly container: HTMLElement, private readonly options: LineChartOptions) {
+    this.holder = document.createElement('div');
+    this.holder.className = 'chart';
+    this.holder.setAttribute('role', 'img');
+    container.append(this.holder);
+    this.data = [[], ...options.series.map(() => [])] as unknown as uPlot.AlignedData;
+    onLanguageChange(() => this.build());
+    new ResizeObserver(() => this.resize()).observe(container);
+  }
+
+  private width(): number {
+    return Math.max(200, Math.floor(this.container.clientWidth || 300));
+  }
+
+  private build(): void {
+    this.plot?.destroy();
+    const { options } = this;
+    const yScale: uPlot.Scale = options.logY ? { distr: 3 } : {};
+    if (options.yRange) yScale.range = () => options.yRange!;
+    const xScale: uPlot.Scale = { time: false };
+    if (options.xRange) xScale.range = () => options.xRange!;
+    this.plot = new uPlot(
+      {
+        width: this.width(),
+        height: options.height ?? 220,
+        scales: { x: xScale, y: yScale },
+        legend: { live: false },
+        cursor: { drag: { x: false, y: false } },
+        axes: [
+          { label: options.xLabel(), stroke: '#333', grid: { stroke: '#e4e4e4' } },
+          { label: options.yLabel(), stroke: '#333', grid: { stroke: '#e4e4e4' }, size: 56 },
+        ],
+        series: [
+          {},
+          ...options.series.map<uPlot.Series>((s) => ({
+            label: s.label(),
+            stroke: s.color,
+            width: s.width ?? 2,
+            ...(s.dash ? { dash: s.dash } : {}),
+            ...(s.pointsOnly ? { paths: () => null, points: { show: true, size: 5, fill: s.color, stroke: s.color } } : { points: { show: false } }),
+            spanGaps: false,
+          })),
+        ],
+        hooks: options.draw ? { draw: [options.draw] } : {},
+      },
+      this.data,
+      this.holder,
+    );
+    if (options.description) this.holder.setAttribute('aria-label', options.description());
+  }
+
+  private resize(): void {
+    if (this.plot && Math.abs(this.plot.width - this.width()) > 2) this.plot.setSize({ width: this.width(), height: this.options.height ?? 220 });
+  }
+
+  /** New data: xs and one array per series (null leaves a gap). */
+  setData(xs: ArrayLike<number>, ys: ArrayLike<number | null>[]): void {
+    this.data = [xs, ...ys] as unknown as uPlot.AlignedData;
+    this.plot?.setData(this.data);
+  }
+
+  /** Redraw without new data (after changing what the draw hook shows). */
+  redraw(): void {
+    this.plot?.redraw(false, false);
+  }
+
+  get uplot(): uPlot | null {
+    return this.plot;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Every page's frame: a skip link, the header with the page list and the language switch,
+ * and a footer naming the engine's backend. Call setupPage() first thing on each page.
+ */
+import { el } from './dom.js';
+import { initEngine, threadsAllowed } from './engine.js';
+import { currentLang, languages, onLanguageChange, setLang, t, translateDom, type MessageKey } from './i18n.js';
+import './style.css';
+
+export type PageId = 'home' | 'gradientDescent' | 'losses' | 'activations' | 'playground' | 'mnist';
+
+export const pages: { id: PageId; href: string; label: MessageKey }[] = [
+  { id: 'home', href: './index.html', label: 'nav.home' },
+  { id: 'gradientDescent', href: './gradient_descent.html', label: 'nav.gradientDescent' },
+  { id: 'losses', href: './loss_functions.html', label: 'nav.losses' },
+  { id: 'activations', href: './activations.html', label: 'nav.activations' },
+  { id: 'playground', href: './playground.html', label: 'nav.playground' },
+  { id: 'mnist', href: './mnist.html', label: 'nav.mnist' },
+];
+
+function header(current: PageId): HTMLElement {
+  const links = pages.map((p) =>
+    el('li', {}, el('a', { href: p.href, 'data-i18n': p.label, ...(p.id === current ? { 'aria-current': 'page' } : {}) })),
+  );
+  const switchButtons = languages.map((lang) => {
+    const b = el('button', { type: 'button', lang, 'data-lang': lang, 'data-i18n-title': `lang.${lang}` }, lang.toUpperCase());
+    b.addEventListener('click', () => setLang(lang));
+    return b;
+  });
+  onLanguageChange((lang) => {
+    for (const b of switchButtons) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+  });
+  return el(
+    'header',
+    { class: 'site-header' },
+    el('a', { class: 'skip', href: '#main', 'data-i18n': 'site.skip' }),
+    el('a', { class: 'brand', href: './index.html', 'data-i18n': 'site.name' }),
+    el('nav', { 'data-i18n-aria-label': 'nav.label' }, el('ul', {}, ...links)),
+    el('div', { class: 'lang-switch', role: 'group', 'data-i18n-aria-label': 'lang.label', id: 'lang-switch' }, ...switchButtons),
+  );
+}
+
+/** Build the frame, translate the page and start the engine; resolves with the backend name. */
+export async function setupPage(current: PageId): Promise<string> {
+  document.body.prepend(header(current));
+  const footerText = el('p', { id: 'engine-info' });
+  document.body.append(el('footer', { class: 'site-footer' }, footerText, el('p', { 'data-i18n': 'footer.offline' })));
+  translateDom();
+  const backend = await initEngine();
+  document.body.dataset.backend = backend;
+  onLanguageChange(() => {
+    footerText.textContent = t('footer.engine', {
+      backend,
+      threads: t(threadsAllowed() ? 'footer.threads.isolated' : 'footer.threads.single'),
+    });
+  });
+  document.documentElement.lang = currentLang();
+  return backend;
+}
+
+/** Mark the page as ready (tests and screenshots wait for this). */
+export function pageReady(): void {
+  document.body.dataset.ready = 'true';
+}

@@ -1,0 +1,26 @@
+/**
+ * Every message of the lab in both languages. Each page's file types its English table as
+ * Record<keyof Spanish, string>, so a key missing in either language is a type error.
+ */
+import * as common from './common.js';
+import * as home from './home.js';
+
+const tables = [common, home] as const;
+
+type Union<T> = T extends readonly (infer U)[] ? U : never;
+type Table = Union<typeof tables>['es'];
+type KeysOf<T> = T extends unknown ? keyof T : never;
+export type MessageKey = KeysOf<Table>;
+
+function merge(lang: 'es' | 'en'): Record<MessageKey, string> {
+  const out: Record<string, string> = {};
+  for (const table of tables) {
+    for (const [key, value] of Object.entries(table[lang])) {
+      if (key in out) throw new Error(`lab i18n: key '${key}' is defined twice`);
+      out[key] = value;
+    }
+  }
+  return out as Record<MessageKey, string>;
+}
+
+export const messages = { es: merge('es'), en: merge('en') };

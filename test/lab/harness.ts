@@ -1,0 +1,127 @@
+/**
+ * End-to-end harness for the web lab: build it with Vite into a temporary folder, serve that
+ * folder with a plain static server (no special headers, as the simplest static host would),
+ * and drive Debian's Chromium with playwright-core. Nothing is downloaded: requests to any
+ * other origin are blocked and recorded, so a test can assert the lab works offline.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const screenshotDir = join(repoRoot, 'docs/images/lab');
+
+export async function buildLab(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'gradiente-lab-'));
+  await build({ configFile: join(repoRoot, 'lab/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+export async function removeBuild(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serve `dir` over HTTP on a free port; optional extra headers on every response. */
+export async function serveStatic(dir: string, headers: Record<string, string> = {}): Promise<StaticServer> {
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      let file = normalize(join(dir, path));
+      if (!file.startsWith(dir + sep) && file !== dir) throw new Error('outside');
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream', ...headers });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('static server: no port');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export function chromiumPath(): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(`lab e2e tests need Chromium at ${path} (Debian: apt-get install chromium), or set CHROMIUM_PATH`);
+  }
+  return path;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A page plus what went wrong on it: console errors, uncaught exceptions, off-origin requests. */
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  offOrigin: string[];
+}
+
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  path: string,
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const offOrigin: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    offOrigin.push(url);
+    return route.abort();
+  });
+  await page.goto(origin + path);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return { page, context, errors, offOrigin };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
