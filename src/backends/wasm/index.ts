@@ -1,0 +1,166 @@
+/**
+ * The 'wasm' backend: WebAssembly SIMD kernels (relaxed SIMD where the engine has it),
+ * matrix products split over a pool of workers on shared memory where the engine allows.
+ *
+ *   await initWasmBackend();        // register 'wasm' and make it the current backend
+ *   await ready();                  // or: the fastest backend that works here, once
+ *
+ * Everything is feature-detected and degrades step by step: relaxed SIMD → plain SIMD;
+ * threads → one thread (no SharedArrayBuffer, a page without COOP/COEP, no workers);
+ * no SIMD at all → 'wasm' is not registered and 'js' stays. Nothing here throws because an
+ * engine lacks a feature.
+ *
+ * The browser-safe entry point stays synchronous: importing gradiente starts nothing, and
+ * 'js' is the backend until one of these is awaited (the CLI and the lab await ready()).
+ */
+import { getBackend, registerBackend, setBackend } from '../registry.js';
+import { createWasmBackend, type WasmRuntime } from './backend.js';
+import { kernelBuilds, type KernelBuild } from './generated/kernels.js';
+import { allowRelaxedSimd, canBlock, canShareMemory, hardwareConcurrency, workerFactory } from './host.js';
+import type { KernelExports } from './kernel-exports.js';
+import { KernelMemory, createMemory } from './memory.js';
+import { MAX_THREADS, ThreadPool } from './pool.js';
+
+export interface WasmBackendOptions {
+  /**
+   * Threads a large matrix product may use, the calling one included. Default: the number of
+   * cores (at most 8). 1 starts no workers. Calling initWasmBackend again with a different
+   * number reconfigures it (it never starts more workers than the first call did).
+   */
+  threads?: number;
+  /** Use relaxed SIMD (fused multiply-add) when the engine supports it. Default true. */
+  relaxedSimd?: boolean;
+  /** Split products of at least this many floating-point operations (2·m·n·k). Default 2e6. */
+  parallelThreshold?: number;
+  /** How long idle workers spin before sleeping, ms. Default 2. */
+  spinMs?: number;
+  /** Make 'wasm' the current backend. Default true. */
+  select?: boolean;
+}
+
+export interface WasmBackendInfo {
+  /** 'relaxed-simd' (fused multiply-add) or 'simd'. */
+  simd: 'relaxed-simd' | 'simd';
+  /** Threads large products use now, the caller included. */
+  threads: number;
+  /** Threads the pool has (the most `threads` can be set to). */
+  poolThreads: number;
+  sharedMemory: boolean;
+  parallelThreshold: number;
+}
+
+interface Loaded {
+  runtime: WasmRuntime;
+  info: WasmBackendInfo;
+}
+
+let loading: Promise<Loaded | null> | null = null;
+let loaded: Loaded | null = null;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The fastest build this engine validates, or null without SIMD. */
+async function chooseBuild(shared: boolean, relaxed: boolean): Promise<{ build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } | null> {
+  const candidates: KernelBuild[] = shared ? ['relaxedShared', 'simdShared'] : ['relaxed', 'simd'];
+  if (relaxed) await allowRelaxedSimd();
+  for (const build of candidates) {
+    if (!relaxed && build.startsWith('relaxed')) continue;
+    const bytes = decodeBase64(kernelBuilds[build]);
+    if (WebAssembly.validate(bytes)) return { build, bytes };
+  }
+  return null;
+}
+
+async function load(options: WasmBackendOptions): Promise<Loaded | null> {
+  if (typeof WebAssembly !== 'object') return null;
+  const cores = await hardwareConcurrency();
+  const wanted = Math.max(1, Math.min(options.threads ?? Math.min(cores, 8), MAX_THREADS));
+  const spawn = wanted > 1 ? await workerFactory() : null;
+  const shared = spawn !== null && canShareMemory();
+  const chosen = await chooseBuild(shared, options.relaxedSimd ?? true);
+  if (chosen === null) return null;
+  const module = await WebAssembly.compile(chosen.bytes);
+  const memory = createMemory(shared);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = instance.exports as unknown as KernelExports;
+  const poolThreads = shared ? wanted : 1;
+  const kmem = new KernelMemory(memory, kernels.heapBase(), kernels.gemmWorkspaceBytes(), poolThreads);
+  let pool: ThreadPool | null = null;
+  if (shared && poolThreads > 1 && spawn !== null) {
+    try {
+      pool = await ThreadPool.start(module, kmem, poolThreads, spawn, { spinMs: options.spinMs ?? 2 }, canBlock());
+    } catch {
+      pool = null; // Workers would not start (e.g. a restrictive CSP): one thread it is.
+    }
+  }
+  const runtime: WasmRuntime = {
+    kernels,
+    memory: kmem,
+    pool,
+    threads: pool?.size ?? 1,
+    parallelThreshold: options.parallelThreshold ?? 2e6,
+  };
+  registerBackend(createWasmBackend(runtime));
+  const info: WasmBackendInfo = {
+    simd: chosen.build.startsWith('relaxed') ? 'relaxed-simd' : 'simd',
+    threads: runtime.threads,
+    poolThreads: pool?.size ?? 1,
+    sharedMemory: shared,
+    parallelThreshold: runtime.parallelThreshold,
+  };
+  return { runtime, info };
+}
+
+/**
+ * Set up the 'wasm' backend (once; later calls only change `threads` and
+ * `parallelThreshold`) and, unless `select: false`, make it current. Resolves to what it
+ * found, or to null when this engine has no WebAssembly SIMD (the backend stays 'js').
+ */
+export async function initWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackendInfo | null> {
+  if (loading === null) loading = load(options).then((l) => (loaded = l));
+  const l = await loading;
+  if (l === null) return null;
+  const rt = l.runtime;
+  if (options.threads !== undefined) rt.threads = Math.max(1, Math.min(options.threads, l.info.poolThreads));
+  if (options.parallelThreshold !== undefined) rt.parallelThreshold = options.parallelThreshold;
+  l.info.threads = rt.threads;
+  l.info.parallelThreshold = rt.parallelThreshold;
+  if (options.select ?? true) setBackend('wasm');
+  return { ...l.info };
+}
+
+/** What the 'wasm' backend runs with, or null before initWasmBackend() (or without SIMD). */
+export function wasmBackendInfo(): WasmBackendInfo | null {
+  return loaded === null ? null : { ...loaded.info };
+}
+
+let readying: Promise<string> | null = null;
+
+/**
+ * Make the fastest backend that works on this engine the current one, and return its name:
+ * 'wasm' where WebAssembly SIMD works, else 'js'. Safe to call many times; the work happens
+ * once. To force a backend, call setBackend() after it.
+ */
+export function ready(): Promise<string> {
+  readying ??= initWasmBackend({ select: false }).then((info) => {
+    if (info !== null) setBackend('wasm');
+    return getBackend();
+  });
+  return readying;
+}
+
+/** Stop the worker pool (products then run on one thread). For tests and clean shutdowns. */
+export function stopWasmThreads(): void {
+  if (loaded?.runtime.pool) {
+    loaded.runtime.pool.close();
+    loaded.runtime.pool = null;
+    loaded.runtime.threads = 1;
+    loaded.info.threads = 1;
+    loaded.info.poolThreads = 1;
+  }
+}
