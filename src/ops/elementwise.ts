@@ -67,15 +67,22 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** a^b. The gradient with respect to b uses log(a) and is only defined for a > 0. */
+/**
+ * a^b. The gradient with respect to b uses log(a) and is only defined for a > 0.
+ * At a = 0 the formulas give 0·∞ = NaN where the limit is 0; as PyTorch, d/da is 0 where
+ * b = 0 (a^0 is constant) and d/db is 0 where b >= 0, so x^0 or a learned exponent over a
+ * zero input does not turn the parameters into NaN.
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('pow', a, b, (g, ta, tb, out, shape) => {
+    const av = broadcastTo(ta, shape);
+    const bv = broadcastTo(tb, shape);
     let ga: FloatArray | null = null;
     if (ta.requiresGrad) {
       // d(a^b)/da = b · a^(b-1)
       const bm1 = allocate(tb.dtype, tb.size);
       for (let i = 0; i < bm1.length; i++) bm1[i] = tb.data[i]! - 1;
-      const p = combine('pow', broadcastTo(ta, shape), shape, bm1, tb.shape);
+      const p = combine('pow', av, shape, bm1, tb.shape);
       ga = combine('mul', combine('mul', g, shape, p, shape), shape, tb.data, tb.shape);
     }
     let gb: FloatArray | null = null;
@@ -83,6 +90,11 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       const logA = allocate(ta.dtype, ta.size);
       kernels(ta.data).unary('log', ta.data, logA, 0, 0);
       gb = combine('mul', combine('mul', g, shape, out, shape), shape, logA, ta.shape);
+    }
+    // combine() returned fresh arrays, so patching the 0·∞ entries in place is safe.
+    for (let i = 0; i < g.length; i++) {
+      if (ga !== null && bv[i] === 0) ga[i] = 0;
+      if (gb !== null && av[i] === 0 && bv[i]! >= 0) gb[i] = 0;
     }
     return [ga, gb];
   });

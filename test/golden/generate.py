@@ -131,6 +131,11 @@ case("pow [3,4]^[4]", "pow", [uniform((3, 4), 0.5, 2.0), uniform((4,), -1.5, 2.5
 case("pow tensor^3 (negative base)", "pow", [normal((2, 3)), 3.0], lambda a, b: a ** b)
 case("pow tensor^0.5", "pow", [uniform((2, 3), 0.2, 3.0), 0.5], lambda a, b: a ** b)
 case("pow number^tensor", "pow", [2.0, normal((2, 3))], lambda a, b: a ** b)
+# Base exactly 0: torch's gradients are 0 where the formulas give 0·inf (b = 0 for d/da,
+# b >= 0 for d/db); a base of 0 with a negative exponent is left out (inf, as in torch).
+case("pow at base 0", "pow", [In([[0.0, 0.0, 0.0], [2.0, 0.5, 0.0]]), In([[0.0, 1.0, 2.0], [3.0, 0.0, 3.5]])], torch.pow)
+case("pow tensor^0 at 0", "pow", [In([0.0, 1.5, -2.0]), 0.0], lambda a, b: a ** b)
+case("pow 0^tensor", "pow", [0.0, In([0.0, 1.0, 2.5])], lambda a, b: a ** b)
 case("maximum with ties", "maximum", [ints((4, 3), -2, 3), ints((4, 3), -2, 3)], torch.maximum)
 case("maximum [4,3] vs [3] with ties", "maximum", [ints((4, 3), -2, 3), In([0, 1, -1])], torch.maximum)
 case("minimum with ties", "minimum", [ints((4, 3), -2, 3), ints((4, 3), -2, 3)], torch.minimum)
