@@ -13,6 +13,14 @@ export { noGrad, isGradEnabled } from './autograd/graph.js';
 export { gradcheck, toFloat64, type GradcheckOptions, type GradcheckReport } from './autograd/gradcheck.js';
 export type { Backend, UnaryOp, BinaryOp, ReduceOp } from './backends/backend.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backends/registry.js';
+export {
+  initWasmBackend,
+  ready,
+  wasmBackendInfo,
+  stopWasmThreads,
+  type WasmBackendOptions,
+  type WasmBackendInfo,
+} from './backends/wasm/index.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/shape.js';
