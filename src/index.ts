@@ -59,3 +59,19 @@ export { History, type StopInfo } from './train/history.js';
 export * from './train/metrics.js';
 export { yieldToEventLoop } from './train/yield.js';
 export * from './data/index.js';
+export {
+  modelToArtifacts,
+  modelFromArtifacts,
+  parseNativeModelJson,
+  isNativeModelJson,
+  NATIVE_FORMAT,
+  NATIVE_FORMAT_VERSION,
+  type NativeModelJson,
+  type ModelArtifacts,
+  type ToArtifactsOptions,
+  type FromArtifactsOptions,
+  type SavedTraining,
+  type SavedOptimizer,
+} from './io/native.js';
+export type { LayerConfig } from './io/layer-config.js';
+export type { NonFinitePolicy, WeightSpec } from './io/weights.js';

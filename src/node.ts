@@ -5,3 +5,4 @@ export * from './index.js';
 export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type FashionMnist } from './node/idx.js';
 export { loadCsv } from './node/csv.js';
 export { loadJsonRecords } from './node/json.js';
+export { saveModel, loadModel, readModelInfo, type SaveModelOptions, type LoadModelOptions, type SavedModelFiles } from './node/model-files.js';
