@@ -209,6 +209,19 @@ describe.each(backends)('gradcheck on the %s backend', (name) => {
       check(f, [tensor(Float64Array.from([-8, -3.5, -1.2, -0.4, -0.05, 0.05, 0.4, 1.2, 3.5, 8]), [2, 5])]);
       check(f, [awayFromZero([3, 4], 0.05, 3)]);
     });
+    it.each(activations.plottableActivations)('plotted derivative of %s = backprop gradient = finite difference of the plotted values', (act) => {
+      const zs = [-6, -2.5, -1, -0.3, 0.2, 0.9, 1.7, 4];
+      const derivative = activations.activationDerivatives(act, zs);
+      const z = tensor(Float64Array.from(zs), [zs.length], { requiresGrad: true });
+      sum(activations.getActivation(act)(z)).backward();
+      const h = 1e-6;
+      const plus = activations.activationValues(act, zs.map((v) => v + h));
+      const minus = activations.activationValues(act, zs.map((v) => v - h));
+      zs.forEach((_, i) => {
+        expect(derivative[i]).toBeCloseTo(z.grad!.data[i]!, 12);
+        expect(derivative[i]).toBeCloseTo((plus[i]! - minus[i]!) / (2 * h), 7);
+      });
+    });
     it('softmax and logSoftmax over the last axis', () => {
       check(activations.softmax, [normal([3, 4], 2)]);
       check(activations.logSoftmax, [normal([3, 4], 2)]);
