@@ -99,7 +99,8 @@ export class Sequential extends Module {
   }
 
   /** Train on x [N, D] and y [N, ...]; resolves to the History of losses and metrics. */
-  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  // NOTE: async so that every error (not compiled, bad options) arrives as a rejected promise.
+  async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
     return fit(this.compiled(), x, y, options);
   }
 
