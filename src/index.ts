@@ -75,3 +75,13 @@ export {
 } from './io/native.js';
 export type { LayerConfig } from './io/layer-config.js';
 export type { NonFinitePolicy, WeightSpec } from './io/weights.js';
+export {
+  modelToTfjsArtifacts,
+  modelFromTfjsArtifacts,
+  parseTfjsModelJson,
+  isTfjsModelJson,
+  type TfjsModelJson,
+  type TfjsArtifacts,
+  type ToTfjsOptions,
+  type KerasLayerJson,
+} from './io/tfjs.js';
