@@ -85,3 +85,14 @@ export {
   type ToTfjsOptions,
   type KerasLayerJson,
 } from './io/tfjs.js';
+export {
+  modelToOnnx,
+  modelToOnnxGraph,
+  encodeOnnxGraph,
+  ONNX_MIN_OPSET,
+  ONNX_MAX_OPSET,
+  type ToOnnxOptions,
+  type OnnxGraph,
+  type OnnxNode,
+  type OnnxInitializer,
+} from './io/onnx.js';
