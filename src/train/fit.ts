@@ -110,19 +110,17 @@ async function trainOneEpoch(
     const yPred = model.forward(batch.x);
     // 2-3. Compare with the truth: the loss says how wrong the predictions are.
     const loss = lossFn(batch.y!, yPred);
-    const lossValue = loss.item();
-    if (stopOnNonFinite && !Number.isFinite(lossValue)) {
-      context.stop(
-        'nonFinite',
-        `training stopped: the loss became ${lossValue} at epoch ${epoch + 1}, iteration ${optimizer.iterations + 1} ` +
-          `(learning rate ${learningRate}); the weights diverged — try a smaller learning rate`,
-      );
-      return null;
-    }
     // 4. Adjust: backpropagation gives dLoss/dWeight; the optimizer steps against it.
     optimizer.zeroGrad();
     loss.backward();
+    const diverged = stopOnNonFinite ? divergence(loss.item(), optimizer, epoch, learningRate) : null;
+    if (diverged !== null) {
+      context.stop('nonFinite', diverged);
+      return null;
+    }
     optimizer.step();
+
+    const lossValue = loss.item();
     context.history.recordIteration(lossValue, learningRate);
     const batchMetrics = noGrad(() => measure(metrics, batch.y!, yPred));
     running.add(lossValue, batchMetrics, batch.x.shape[0]!);
@@ -133,6 +131,24 @@ async function trainOneEpoch(
   }
   if (logs === null) return null;
   return { ...logs, loss: running.mean('loss'), metrics: running.means() };
+}
+
+/**
+ * Why training must stop before this update, or null: a NaN/Inf loss, or a NaN/Inf gradient
+ * (which would poison every weight it touches). Weights are left as they were.
+ */
+function divergence(lossValue: number, optimizer: Optimizer, epoch: number, learningRate: number): string | null {
+  const where = `at epoch ${epoch + 1}, iteration ${optimizer.iterations + 1} (learning rate ${learningRate})`;
+  const advice = 'the weights diverged — try a smaller learning rate';
+  if (!Number.isFinite(lossValue)) return `training stopped: the loss became ${lossValue} ${where}; ${advice}`;
+  for (const p of optimizer.params) {
+    const g = p.grad?.data;
+    if (g === undefined) continue;
+    for (let i = 0; i < g.length; i++) {
+      if (!Number.isFinite(g[i]!)) return `training stopped: a gradient became ${g[i]} ${where}; ${advice}`;
+    }
+  }
+  return null;
 }
 
 /** Loss and metrics over a whole data set, batch by batch, without recording a graph. */

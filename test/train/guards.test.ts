@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Dense, Sequential, Tensor, manualSeed, randn, type Callback } from '../../src/index.js';
+import { Dense, Sequential, Tensor, manualSeed, mul, randn, sqrt, type Callback } from '../../src/index.js';
 
 function divergingModel(): { model: Sequential; x: Tensor; y: Tensor } {
   manualSeed(1);
@@ -44,6 +44,21 @@ describe('the NaN/Inf guard', () => {
     const history = await model.fit(x, y, { epochs: 5, batchSize: 16, shuffle: false, stopOnNonFinite: false });
     expect(history.stopped).toBeNull();
     expect(model.parameters().some((p) => p.data.some(Number.isNaN))).toBe(true);
+  });
+});
+
+describe('the NaN/Inf guard on gradients', () => {
+  it('stops before an update whose gradient is not finite, even when the loss is', async () => {
+    manualSeed(5);
+    const model = new Sequential([new Dense(3, { inputDim: 2 })]);
+    // sqrt'(0) is infinite, and 0·∞ = NaN: a finite loss (0) with a NaN gradient.
+    const poisoned = (_yTrue: Tensor, yPred: Tensor): Tensor => sqrt(mul(yPred, 0)).mean();
+    model.compile({ optimizer: 'sgd', loss: poisoned });
+    const before = model.stateDict();
+    const history = await model.fit(randn([8, 2]), randn([8, 3]), { epochs: 2, batchSize: 4 });
+    expect(history.stopped?.reason).toBe('nonFinite');
+    expect(history.stopped?.message).toMatch(/a gradient became NaN at epoch 1, iteration 1 .*smaller learning rate/);
+    for (const [name, t] of Object.entries(model.stateDict())) expect(Array.from(t.data)).toEqual(Array.from(before[name]!.data));
   });
 });
 
