@@ -255,7 +255,9 @@ export function unaryGrad(op: i32, x: usize, y: usize, dy: usize, out: usize, n:
       for (; i < n4; i += 4) {
         const at = <usize>i << 2;
         const t = v128.load(y + at);
-        v128.store(out + at, f32x4.mul(v128.load(dy + at), f32x4.sub(one, f32x4.mul(t, t))));
+        // (1 − t)(1 + t), not 1 − t²: near |t| = 1 the square's rounding would dominate.
+        const d = f32x4.mul(f32x4.sub(one, t), f32x4.add(one, t));
+        v128.store(out + at, f32x4.mul(v128.load(dy + at), d));
       }
       break;
     }

@@ -1,13 +1,19 @@
 /**
- * Products with very few rows of C (batch size 1 to 3: stochastic gradient descent). Packing
- * B would copy the whole weight matrix to use each value only once or twice, so these read
- * the operands where they lie. Same stride conventions as `gemm`.
+ * Products with very few rows of C (batch size 1 to 3: stochastic gradient descent) or very
+ * little depth (k ≤ 8: outer products). Packing B would copy the whole weight matrix to use
+ * each value once or twice, so these read the operands where they lie. Same stride
+ * conventions as `gemm`.
+ *
+ * Like `gemm`, sums run in chains of at most BLOCK terms that are then added into C, which
+ * keeps float32 rounding error near the reference backend's (see KC in gemm.ts).
  */
 import { hsum, madd } from './simd';
 
+const BLOCK: i32 = 32;
+
 /**
- * C = op(A)·B [+ bias] for m rows when B's rows are contiguous (bCol = 1): each row of C is
- * a sum of rows of B scaled by A(i, p), accumulated 32 columns at a time in 8 registers.
+ * C = op(A)·B [+ bias] when B's rows are contiguous (bCol = 1): each row of C is a sum of rows
+ * of B scaled by A(i, p), accumulated 32 columns at a time in 8 registers.
  */
 export function gemmRowsByRows(
   a: usize, aRow: i32, aCol: i32,
@@ -16,71 +22,76 @@ export function gemmRowsByRows(
   m: i32, k: i32, n: i32,
 ): void {
   const bStep = <usize>bRow << 2;
+  const aStep = <usize>aCol << 2;
   for (let i = 0; i < m; i++) {
     const aRowPtr = a + (<usize>(i * aRow) << 2);
-    const aStep = <usize>aCol << 2;
     const cRow = c + (<usize>(i * ldc) << 2);
-    let j = 0;
-    for (; j + 32 <= n; j += 32) {
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
-      let ap = aRowPtr;
-      let bp = b + (<usize>j << 2);
-      for (let p = 0; p < k; p++) {
-        const av = v128.load32_splat(ap);
-        s0 = madd(av, v128.load(bp), s0);
-        s1 = madd(av, v128.load(bp, 16), s1);
-        s2 = madd(av, v128.load(bp, 32), s2);
-        s3 = madd(av, v128.load(bp, 48), s3);
-        s4 = madd(av, v128.load(bp, 64), s4);
-        s5 = madd(av, v128.load(bp, 80), s5);
-        s6 = madd(av, v128.load(bp, 96), s6);
-        s7 = madd(av, v128.load(bp, 112), s7);
-        ap += aStep;
-        bp += bStep;
+    initRow(cRow, bias, n);
+    for (let p0 = 0; p0 < k; p0 += BLOCK) {
+      const p1 = min(k, p0 + BLOCK);
+      const aStart = aRowPtr + aStep * <usize>p0;
+      const bStart = b + bStep * <usize>p0;
+      let j = 0;
+      for (; j + 32 <= n; j += 32) {
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+        let ap = aStart;
+        let bp = bStart + (<usize>j << 2);
+        for (let p = p0; p < p1; p++) {
+          const av = v128.load32_splat(ap);
+          s0 = madd(av, v128.load(bp), s0);
+          s1 = madd(av, v128.load(bp, 16), s1);
+          s2 = madd(av, v128.load(bp, 32), s2);
+          s3 = madd(av, v128.load(bp, 48), s3);
+          s4 = madd(av, v128.load(bp, 64), s4);
+          s5 = madd(av, v128.load(bp, 80), s5);
+          s6 = madd(av, v128.load(bp, 96), s6);
+          s7 = madd(av, v128.load(bp, 112), s7);
+          ap += aStep;
+          bp += bStep;
+        }
+        const out = cRow + (<usize>j << 2);
+        v128.store(out, f32x4.add(v128.load(out), s0));
+        v128.store(out, f32x4.add(v128.load(out, 16), s1), 16);
+        v128.store(out, f32x4.add(v128.load(out, 32), s2), 32);
+        v128.store(out, f32x4.add(v128.load(out, 48), s3), 48);
+        v128.store(out, f32x4.add(v128.load(out, 64), s4), 64);
+        v128.store(out, f32x4.add(v128.load(out, 80), s5), 80);
+        v128.store(out, f32x4.add(v128.load(out, 96), s6), 96);
+        v128.store(out, f32x4.add(v128.load(out, 112), s7), 112);
       }
-      const out = cRow + (<usize>j << 2);
-      if (bias != 0) {
-        const bj = bias + (<usize>j << 2);
-        s0 = f32x4.add(s0, v128.load(bj)); s1 = f32x4.add(s1, v128.load(bj, 16));
-        s2 = f32x4.add(s2, v128.load(bj, 32)); s3 = f32x4.add(s3, v128.load(bj, 48));
-        s4 = f32x4.add(s4, v128.load(bj, 64)); s5 = f32x4.add(s5, v128.load(bj, 80));
-        s6 = f32x4.add(s6, v128.load(bj, 96)); s7 = f32x4.add(s7, v128.load(bj, 112));
+      for (; j + 4 <= n; j += 4) {
+        let s = f32x4.splat(0);
+        let ap = aStart;
+        let bp = bStart + (<usize>j << 2);
+        for (let p = p0; p < p1; p++) {
+          s = madd(v128.load32_splat(ap), v128.load(bp), s);
+          ap += aStep;
+          bp += bStep;
+        }
+        const out = cRow + (<usize>j << 2);
+        v128.store(out, f32x4.add(v128.load(out), s));
       }
-      v128.store(out, s0); v128.store(out, s1, 16); v128.store(out, s2, 32); v128.store(out, s3, 48);
-      v128.store(out, s4, 64); v128.store(out, s5, 80); v128.store(out, s6, 96); v128.store(out, s7, 112);
-    }
-    for (; j + 4 <= n; j += 4) {
-      let s = f32x4.splat(0);
-      let ap = aRowPtr;
-      let bp = b + (<usize>j << 2);
-      for (let p = 0; p < k; p++) {
-        s = madd(v128.load32_splat(ap), v128.load(bp), s);
-        ap += aStep;
-        bp += bStep;
+      for (; j < n; j++) {
+        let s: f32 = 0;
+        let ap = aStart;
+        let bp = bStart + (<usize>j << 2);
+        for (let p = p0; p < p1; p++) {
+          s += load<f32>(ap) * load<f32>(bp);
+          ap += aStep;
+          bp += bStep;
+        }
+        const out = cRow + (<usize>j << 2);
+        store<f32>(out, load<f32>(out) + s);
       }
-      if (bias != 0) s = f32x4.add(s, v128.load(bias + (<usize>j << 2)));
-      v128.store(cRow + (<usize>j << 2), s);
-    }
-    for (; j < n; j++) {
-      let s: f32 = 0;
-      let ap = aRowPtr;
-      let bp = b + (<usize>j << 2);
-      for (let p = 0; p < k; p++) {
-        s += load<f32>(ap) * load<f32>(bp);
-        ap += aStep;
-        bp += bStep;
-      }
-      if (bias != 0) s += load<f32>(bias + (<usize>j << 2));
-      store<f32>(cRow + (<usize>j << 2), s);
     }
   }
 }
 
 /**
- * C = A·op(B) [+ bias] for m rows when both A's rows and B's columns are contiguous along k
- * (aCol = 1, bRow = 1: the A·Bᵀ form, e.g. dX = dY·Wᵀ at batch size 1). Each C(i, j) is a
- * dot product; four columns share each load of A.
+ * C = A·op(B) [+ bias] when both A's rows and B's columns are contiguous along k (aCol = 1,
+ * bRow = 1: the A·Bᵀ form, e.g. dX = dY·Wᵀ at batch size 1). Each C(i, j) is a dot product;
+ * four columns share each load of A.
  */
 export function gemmRowsByCols(
   a: usize, aRow: i32,
@@ -99,18 +110,25 @@ export function gemmRowsByCols(
       const b1 = b0 + colStep;
       const b2 = b1 + colStep;
       const b3 = b2 + colStep;
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let p = 0;
-      for (; p < k4; p += 4) {
-        const off = <usize>p << 2;
-        const av = v128.load(ai + off);
-        s0 = madd(av, v128.load(b0 + off), s0);
-        s1 = madd(av, v128.load(b1 + off), s1);
-        s2 = madd(av, v128.load(b2 + off), s2);
-        s3 = madd(av, v128.load(b3 + off), s3);
+      let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0);
+      for (let p0 = 0; p0 < k4; p0 += BLOCK) {
+        const p1 = min(k4, p0 + BLOCK);
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        for (let p = p0; p < p1; p += 4) {
+          const off = <usize>p << 2;
+          const av = v128.load(ai + off);
+          s0 = madd(av, v128.load(b0 + off), s0);
+          s1 = madd(av, v128.load(b1 + off), s1);
+          s2 = madd(av, v128.load(b2 + off), s2);
+          s3 = madd(av, v128.load(b3 + off), s3);
+        }
+        t0 = f32x4.add(t0, s0);
+        t1 = f32x4.add(t1, s1);
+        t2 = f32x4.add(t2, s2);
+        t3 = f32x4.add(t3, s3);
       }
-      let d0 = hsum(s0), d1 = hsum(s1), d2 = hsum(s2), d3 = hsum(s3);
-      for (; p < k; p++) {
+      let d0 = hsum(t0), d1 = hsum(t1), d2 = hsum(t2), d3 = hsum(t3);
+      for (let p = k4; p < k; p++) {
         const off = <usize>p << 2;
         const av = load<f32>(ai + off);
         d0 += av * load<f32>(b0 + off);
@@ -127,16 +145,26 @@ export function gemmRowsByCols(
     }
     for (; j < n; j++) {
       const bj = b + colStep * <usize>j;
-      let s = f32x4.splat(0);
-      let p = 0;
-      for (; p < k4; p += 4) {
-        const off = <usize>p << 2;
-        s = madd(v128.load(ai + off), v128.load(bj + off), s);
+      let t = f32x4.splat(0);
+      for (let p0 = 0; p0 < k4; p0 += BLOCK) {
+        const p1 = min(k4, p0 + BLOCK);
+        let s = f32x4.splat(0);
+        for (let p = p0; p < p1; p += 4) {
+          const off = <usize>p << 2;
+          s = madd(v128.load(ai + off), v128.load(bj + off), s);
+        }
+        t = f32x4.add(t, s);
       }
-      let d = hsum(s);
-      for (; p < k; p++) d += load<f32>(ai + (<usize>p << 2)) * load<f32>(bj + (<usize>p << 2));
+      let d = hsum(t);
+      for (let p = k4; p < k; p++) d += load<f32>(ai + (<usize>p << 2)) * load<f32>(bj + (<usize>p << 2));
       if (bias != 0) d += load<f32>(bias + (<usize>j << 2));
       store<f32>(cRow + (<usize>j << 2), d);
     }
   }
+}
+
+/** A row of C set to the bias, or to zero. */
+function initRow(cRow: usize, bias: usize, n: i32): void {
+  if (bias != 0) memory.copy(cRow, bias, <usize>n << 2);
+  else memory.fill(cRow, 0, <usize>n << 2);
 }

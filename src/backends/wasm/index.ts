@@ -47,6 +47,8 @@ export interface WasmBackendInfo {
   poolThreads: number;
   sharedMemory: boolean;
   parallelThreshold: number;
+  /** Size of the kernels' memory now, in bytes (it grows to the largest call, then stays). */
+  memoryBytes: number;
 }
 
 interface Loaded {
@@ -112,6 +114,7 @@ async function load(options: WasmBackendOptions): Promise<Loaded | null> {
     poolThreads: pool?.size ?? 1,
     sharedMemory: shared,
     parallelThreshold: runtime.parallelThreshold,
+    memoryBytes: 0,
   };
   return { runtime, info };
 }
@@ -131,12 +134,16 @@ export async function initWasmBackend(options: WasmBackendOptions = {}): Promise
   l.info.threads = rt.threads;
   l.info.parallelThreshold = rt.parallelThreshold;
   if (options.select ?? true) setBackend('wasm');
-  return { ...l.info };
+  return snapshot(l);
+}
+
+function snapshot(l: Loaded): WasmBackendInfo {
+  return { ...l.info, memoryBytes: l.runtime.memory.memory.buffer.byteLength };
 }
 
 /** What the 'wasm' backend runs with, or null before initWasmBackend() (or without SIMD). */
 export function wasmBackendInfo(): WasmBackendInfo | null {
-  return loaded === null ? null : { ...loaded.info };
+  return loaded === null ? null : snapshot(loaded);
 }
 
 let readying: Promise<string> | null = null;
