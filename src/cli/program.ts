@@ -1,0 +1,60 @@
+/**
+ * The `gradiente` command: commander parses, each command module does its work by calling
+ * the library, and every failure ends as one line on stderr with a non-zero exit.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerInfo } from './commands/info.js';
+import { registerTrain } from './commands/train.js';
+import { stopWasmThreads } from '../node.js';
+import { formatError, oneLine } from './errors.js';
+
+const OVERVIEW = `
+Examples:
+  $ gradiente train --data spiral --epochs 100       train, with progress and a report
+  $ gradiente evaluate --model runs/spiral --data spiral
+  $ gradiente predict --model runs/houses --input new-houses.csv --output predictions.csv
+  $ gradiente compare --batch-size 1,32,full --data circles
+  $ gradiente lr-find --data mnist
+  $ gradiente gradcheck --layers 8,4 --loss cce
+  $ gradiente info
+
+Run "gradiente <command> --help" for the options of each command.`;
+
+export function buildProgram(version: string): Command {
+  const program = new Command('gradiente')
+    .description('train, evaluate, compare and inspect neural networks from the terminal')
+    .version(version, '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors ("unknown option ... (Did you mean ...?)") as one line.
+      outputError: (text, write) => write(`${oneLine(text)}\n`),
+    })
+    .addHelpText('after', OVERVIEW);
+  registerTrain(program);
+  registerInfo(program);
+  // Every command exits through exitOverride too, and shares the one-line error output.
+  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });
+  return program;
+}
+
+/** Run the command line; resolves to the exit status. */
+export async function run(argv: string[], version: string): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = buildProgram(version);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version "fail" with exit code 0; real parse errors were already printed.
+      return error.exitCode;
+    }
+    process.stderr.write(`${formatError(error, debug)}\n`);
+    return 1;
+  } finally {
+    // The wasm backend's worker threads would keep the process alive after the command ends.
+    stopWasmThreads();
+  }
+}
