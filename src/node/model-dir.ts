@@ -19,7 +19,11 @@ export const MODEL_JSON = 'model.json';
 /** model.json holds topology and manifest, never weights: 16 MiB is far above any real one. */
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
 
-/** Where the model is: a directory holding model.json, or the path of the model.json itself. */
+/**
+ * Where the model is: a directory holding model.json, or the path of the model.json itself.
+ * model.json must resolve (through symlinks) to a file inside that directory, like every
+ * weight file: a planted symlink must not make us read, and echo in an error, a file elsewhere.
+ */
 export async function locateModelJson(location: string): Promise<{ dir: string; jsonPath: string }> {
   let stat;
   try {
@@ -27,8 +31,19 @@ export async function locateModelJson(location: string): Promise<{ dir: string; 
   } catch (error) {
     throw new ModelFormatError(`${location}: cannot open the model (${describeFsError(error)})`);
   }
-  if (stat.isDirectory()) return { dir: location, jsonPath: path.join(location, MODEL_JSON) };
-  return { dir: path.dirname(location), jsonPath: location };
+  const dir = stat.isDirectory() ? location : path.dirname(location);
+  const jsonPath = stat.isDirectory() ? path.join(location, MODEL_JSON) : location;
+  let realDir: string;
+  let realJson: string;
+  try {
+    [realDir, realJson] = await Promise.all([fs.realpath(dir), fs.realpath(jsonPath)]);
+  } catch (error) {
+    throw new ModelFormatError(`${jsonPath}: cannot read it (${describeFsError(error)})`);
+  }
+  if (!realJson.startsWith(realDir + path.sep)) {
+    throw new ModelFormatError(`${jsonPath} is a symbolic link to ${realJson}, outside the model directory; refusing to read it`);
+  }
+  return { dir, jsonPath };
 }
 
 export function describeFsError(error: unknown): string {
@@ -47,7 +62,8 @@ export function describeFsError(error: unknown): string {
 export async function readModelJsonText(jsonPath: string, maxBytes = DEFAULT_MAX_JSON_BYTES): Promise<string> {
   let handle;
   try {
-    handle = await fs.open(jsonPath, 'r');
+    // Non-blocking: a FIFO planted as model.json must not hang the loader (it is refused below as not a file).
+    handle = await fs.open(jsonPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw new ModelFormatError(`${jsonPath}: cannot read it (${describeFsError(error)})`);
   }
@@ -124,7 +140,7 @@ export async function readWeightFiles(dir: string, relativePaths: readonly strin
         throw new ModelFormatError(`${jsonPath}: weight file '${rel}' resolves to ${real}, outside the model directory (a symbolic link out of it); refusing to read it`);
       }
       // Open the resolved path without following links, then make sure it is the file we checked.
-      const handle = await fs.open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch((error: unknown) => {
+      const handle = await fs.open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch((error: unknown) => {
         throw new ModelFormatError(`${jsonPath}: weight file '${rel}' cannot be opened (${describeFsError(error)})`);
       });
       handles.push({ handle, size: 0, rel });
