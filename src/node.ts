@@ -6,3 +6,4 @@ export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, F
 export { loadCsv } from './node/csv.js';
 export { loadJsonRecords } from './node/json.js';
 export { saveModel, loadModel, readModelInfo, type SaveModelOptions, type LoadModelOptions, type SavedModelFiles } from './node/model-files.js';
+export { exportModel, importModel, type ExportFormat, type ExportModelOptions, type ExportedModel, type ImportFormat, type ImportModelOptions, type ImportedModel } from './node/model-export.js';
