@@ -81,13 +81,14 @@ export interface HostWorker {
   post(message: unknown): void;
   onMessage(handler: (data: unknown) => void): void;
   onError(handler: (error: unknown) => void): void;
+  /** Let the host exit while this worker waits for work (Node; nothing to do in browsers). */
+  unref(): void;
   terminate(): void;
 }
 
 /**
  * A function that starts a worker running the given (plain JavaScript) source, or null
- * when this host has no workers. Node workers are unref'd: an idle pool never keeps the
- * process alive, and the process may exit while they wait.
+ * when this host has no workers.
  */
 export async function workerFactory(): Promise<((source: string) => HostWorker) | null> {
   if (isNode()) {
@@ -95,11 +96,12 @@ export async function workerFactory(): Promise<((source: string) => HostWorker) 
     if (threads === null) return null;
     return (source) => {
       const worker = new threads.Worker(source, { eval: true });
-      worker.unref();
       return {
         post: (message) => worker.postMessage(message),
         onMessage: (handler) => worker.on('message', handler),
         onError: (handler) => worker.on('error', handler),
+        // NOTE: adding a 'message' listener refs the worker again: unref after the last one.
+        unref: () => worker.unref(),
         terminate: () => void worker.terminate(),
       };
     };
@@ -115,6 +117,7 @@ export async function workerFactory(): Promise<((source: string) => HostWorker) 
       post: (message) => worker.postMessage(message),
       onMessage: (handler) => worker.addEventListener('message', (e: MessageEvent) => handler(e.data)),
       onError: (handler) => worker.addEventListener('error', (e: ErrorEvent) => handler(e.error ?? e.message)),
+      unref: () => {},
       terminate: () => worker.terminate(),
     };
   };

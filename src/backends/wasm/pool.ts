@@ -93,6 +93,9 @@ export class ThreadPool {
         worker.post({ module, memory: memory.memory, control: memory.control, slot, spinMs: options.spinMs });
       }
       await Promise.all(started);
+      // Ref'd while starting (the ready messages must keep the process alive); from now on an
+      // idle pool must not, and the process may exit while the workers wait.
+      for (const w of workers) w.unref();
     } catch (error) {
       for (const w of workers) w.terminate();
       throw error;
