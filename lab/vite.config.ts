@@ -24,6 +24,8 @@ export default defineConfig({
   // Relative asset URLs, so the built folder works from any sub-path of any static host.
   base: './',
   publicDir: false,
+  // Real data sets bundled from the vega-datasets package (its own index points to a CDN).
+  resolve: { alias: { '@vega-data': resolve(repoRoot, 'node_modules/vega-datasets/data') } },
   server: { headers: isolationHeaders, fs: { allow: [repoRoot] } },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

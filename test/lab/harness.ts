@@ -118,7 +118,11 @@ export async function openPage(
     return route.abort();
   });
   await page.goto(origin + path);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`${path} never became ready; errors on the page: ${errors.join(' | ') || 'none'}`, { cause: error });
+  }
   return { page, context, errors, offOrigin };
 }
 

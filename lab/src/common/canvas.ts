@@ -8,16 +8,23 @@ export interface SizedCanvas {
   height: number;
 }
 
+/** Width of an element's content box (clientWidth counts the padding too). */
+export function contentWidth(element: HTMLElement | null): number {
+  if (element === null) return 300;
+  const style = getComputedStyle(element);
+  return element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+}
+
 /**
  * Keep the canvas's backing store at devicePixelRatio × its CSS size; `aspect` = height / width.
- * `onResize` runs after every change so the owner can redraw.
+ * `onResize` runs after every later change so the owner can redraw.
  */
 export function fitCanvas(canvas: HTMLCanvasElement, aspect: number, onResize: (c: SizedCanvas) => void, maxHeight = Infinity): SizedCanvas {
   const ctx = canvas.getContext('2d');
   if (ctx === null) throw new Error('lab: this browser gives no 2-D canvas context');
   const sized: SizedCanvas = { canvas, ctx, width: 0, height: 0 };
-  const apply = (): void => {
-    const width = Math.max(120, Math.floor(canvas.parentElement?.clientWidth ?? 300));
+  const apply = (notify: boolean): void => {
+    const width = Math.max(120, Math.floor(contentWidth(canvas.parentElement)));
     const height = Math.floor(Math.min(maxHeight, width * aspect));
     if (width === sized.width && height === sized.height) return;
     const ratio = window.devicePixelRatio || 1;
@@ -28,10 +35,11 @@ export function fitCanvas(canvas: HTMLCanvasElement, aspect: number, onResize: (
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     sized.width = width;
     sized.height = height;
-    onResize(sized);
+    if (notify) onResize(sized);
   };
-  apply();
-  new ResizeObserver(() => apply()).observe(canvas.parentElement ?? canvas);
+  // The first sizing happens now, without a callback: the owner draws once it is constructed.
+  apply(false);
+  new ResizeObserver(() => apply(true)).observe(canvas.parentElement ?? canvas);
   return sized;
 }
 

@@ -4,6 +4,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { contentWidth } from './canvas.js';
 import { onLanguageChange } from './i18n.js';
 
 export interface SeriesSpec {
@@ -29,6 +30,8 @@ export interface LineChartOptions {
   draw?: (u: uPlot) => void;
   /** Accessible description of the chart. */
   description?: () => string;
+  /** Called with the x value under a click or tap on the plot. */
+  onClickX?: (x: number) => void;
 }
 
 export class LineChart {
@@ -47,7 +50,7 @@ export class LineChart {
   }
 
   private width(): number {
-    return Math.max(200, Math.floor(this.container.clientWidth || 300));
+    return Math.max(200, Math.floor(contentWidth(this.container) || 300));
   }
 
   private build(): void {
@@ -85,6 +88,14 @@ export class LineChart {
       this.holder,
     );
     if (options.description) this.holder.setAttribute('aria-label', options.description());
+    const onClickX = options.onClickX;
+    if (onClickX) {
+      const plot = this.plot;
+      plot.over.addEventListener('click', () => {
+        const left = plot.cursor.left;
+        if (left !== undefined && left >= 0) onClickX(plot.posToVal(left, 'x'));
+      });
+    }
   }
 
   private resize(): void {

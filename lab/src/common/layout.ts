@@ -46,19 +46,22 @@ export async function setupPage(current: PageId): Promise<string> {
   const footerText = el('p', { id: 'engine-info' });
   document.body.append(el('footer', { class: 'site-footer' }, footerText, el('p', { 'data-i18n': 'footer.offline' })));
   translateDom();
-  const backend = await initEngine();
-  document.body.dataset.backend = backend;
+  const engine = await initEngine();
+  document.body.dataset.backend = engine.backend;
   onLanguageChange(() => {
+    const backend = engine.simd === null ? engine.backend : `${engine.backend}, ${engine.simd}`;
     footerText.textContent = t('footer.engine', {
       backend,
-      threads: t(threadsAllowed() ? 'footer.threads.isolated' : 'footer.threads.single'),
+      threads: threadsAllowed() ? t('footer.threads.isolated', { threads: engine.threads }) : t('footer.threads.single'),
     });
   });
   document.documentElement.lang = currentLang();
-  return backend;
+  return engine.backend;
 }
 
 /** Mark the page as ready (tests and screenshots wait for this). */
 export function pageReady(): void {
+  // Parts built in code after setupPage() carry data-i18n keys too: translate them now.
+  translateDom();
   document.body.dataset.ready = 'true';
 }

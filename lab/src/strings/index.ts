@@ -2,10 +2,13 @@
  * Every message of the lab in both languages. Each page's file types its English table as
  * Record<keyof Spanish, string>, so a key missing in either language is a type error.
  */
+import * as activations from './activations.js';
 import * as common from './common.js';
+import * as gradientDescent from './gradient-descent.js';
 import * as home from './home.js';
+import * as lossFunctions from './loss-functions.js';
 
-const tables = [common, home] as const;
+const tables = [common, home, gradientDescent, lossFunctions, activations] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Table = Union<typeof tables>['es'];

@@ -1,0 +1,286 @@
+/**
+ * The 2-D section: choose a surface, an optimizer and η; step, play, pause, reset; watch the
+ * path, the −∇L arrow, the update with its numbers and the loss per iteration.
+ */
+import type { OptimizerName } from '../../../src/index.js';
+import { LineChart } from '../common/chart.js';
+import { okabeIto } from '../common/colors.js';
+import { button, select, slider, type Choice } from '../common/controls.js';
+import { el, fmt } from '../common/dom.js';
+import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { renderMath, texNumber } from '../common/math.js';
+import { choiceParam, numberParam, readParams, writeParams } from '../common/url-state.js';
+import { Descent, lossAndGradient, type BatchMode, type StepRecord } from './descent.js';
+import { FitView } from './fit-view.js';
+import { lossGrid, type LossGrid } from './heatmap.js';
+import { SurfaceView } from './surface-view.js';
+import { surfaceIds, surfaces, type Surface, type SurfaceId } from './surfaces.js';
+
+const optimizerIds = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
+type OptimizerId = (typeof optimizerIds)[number];
+const batchModes: readonly BatchMode[] = ['batch', 'minibatch', 'stochastic'];
+const speeds = ['slow', 'normal', 'fast', 'turbo'] as const;
+type Speed = (typeof speeds)[number];
+/** Steps per second (slow, normal) or per animation frame (fast, turbo). */
+const stepsPer: Record<Speed, { perSecond?: number; perFrame?: number }> = {
+  slow: { perSecond: 5 },
+  normal: { perSecond: 20 },
+  fast: { perFrame: 1 },
+  turbo: { perFrame: 10 },
+};
+const MAX_ITERATIONS = 5000;
+
+function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
+  const value = el('span', { class: 'value', id });
+  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
+}
+
+export function mountSurfaceLab(host: HTMLElement): void {
+  const params = readParams();
+  const surfaceSelect = select<SurfaceId>({
+    id: 'gd-surface',
+    label: 'gd.surface',
+    choices: surfaceIds.map((id) => ({ value: id, label: surfaces[id].label })),
+    value: choiceParam(params, 'surface', surfaceIds, 'bowl'),
+  });
+  const optimizerSelect = select<OptimizerId>({
+    id: 'gd-optimizer',
+    label: 'control.optimizer',
+    choices: optimizerIds.map((id): Choice<OptimizerId> => ({ value: id, label: `optimizer.${id}` })),
+    value: choiceParam(params, 'opt', optimizerIds, 'sgd'),
+  });
+  const lr = slider({ id: 'gd-lr', label: 'control.learningRate', min: 0.001, max: 3, step: 0.01, value: numberParam(params, 'lr', surfaces[surfaceSelect.value].learningRate, 0.001, 3), log: true });
+  const batchSelect = select<BatchMode>({
+    id: 'gd-batch',
+    label: 'gd.batchMode',
+    choices: batchModes.map((m) => ({ value: m, label: `gd.batch.${m}` })),
+    value: choiceParam(params, 'batch', batchModes, 'batch'),
+  });
+  const speedSelect = select<Speed>({ id: 'gd-speed', label: 'control.speed', choices: speeds.map((s) => ({ value: s, label: `gd.speed.${s}` })), value: choiceParam(params, 'speed', speeds, 'normal') });
+  const playButton = button({ id: 'gd-play', label: 'control.play', kind: 'primary' });
+  const stepButton = button({ id: 'gd-step', label: 'control.step' });
+  const resetButton = button({ id: 'gd-reset', label: 'control.reset' });
+
+  const canvas = el('canvas', { class: 'plot', id: 'gd-canvas', tabindex: 0, role: 'img', 'data-i18n-aria-label': 'gd.canvas' });
+  const about = el('p', { class: 'note', id: 'gd-about' });
+  const status = el('p', { class: 'status', id: 'gd-status', role: 'status', 'aria-live': 'polite' });
+  const stats = {
+    iteration: stat('gd-iteration', 'gd.stat.iteration'),
+    epoch: stat('gd-epoch', 'gd.stat.epoch'),
+    loss: stat('gd-loss', 'gd.stat.loss'),
+    grad: stat('gd-grad', 'gd.stat.gradNorm'),
+    point: stat('gd-point', 'gd.stat.point'),
+  };
+  const formula = el('div', { class: 'formula', id: 'gd-formula' });
+  const formulaNote = el('p', { class: 'note', id: 'gd-formula-note' });
+  const chartHost = el('div', { id: 'gd-chart' });
+  const fitCanvas = el('canvas', { class: 'plot', id: 'gd-fit', role: 'img', 'data-i18n-aria-label': 'gd.fit.canvas' });
+  const fitCard = el('div', { class: 'card', id: 'gd-fit-card' }, el('h3', { 'data-i18n': 'gd.fit.title' }), fitCanvas);
+  const legend = el(
+    'p',
+    { class: 'legend' },
+    el('span', {}, el('span', { class: 'swatch', style: 'background:#fff;border:1px solid #000' }), el('span', { 'data-i18n': 'gd.legend.path' })),
+    el('span', {}, el('span', { class: 'swatch', style: `background:${okabeIto.sky};border:1px solid #000` }), el('span', { 'data-i18n': 'gd.legend.start' })),
+    el('span', {}, el('span', { class: 'swatch', style: `background:${okabeIto.orange};border-radius:50%;border:1px solid #000` }), el('span', { 'data-i18n': 'gd.legend.current' })),
+    el('span', {}, el('span', { class: 'swatch', style: `background:${okabeIto.orange}` }), el('span', { 'data-i18n': 'gd.legend.arrow' })),
+    el('span', {}, '✕ ', el('span', { 'data-i18n': 'gd.legend.min' })),
+  );
+
+  host.append(
+    el(
+      'div',
+      { class: 'grid' },
+      el('div', { class: 'card' }, canvas, legend, el('div', { class: 'buttons' }, playButton, stepButton, resetButton), status),
+      el(
+        'div',
+        { class: 'card' },
+        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, batchSelect.root, speedSelect.root),
+        about,
+        el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)),
+        el('h3', { 'data-i18n': 'gd.update.title' }),
+        formula,
+        formulaNote,
+        el('h3', { 'data-i18n': 'gd.chart.title' }),
+        chartHost,
+      ),
+    ),
+    fitCard,
+  );
+
+  const chart = new LineChart(chartHost, {
+    xLabel: () => t('chart.iteration'),
+    yLabel: () => t('chart.loss'),
+    series: [
+      { label: () => t('gd.chart.full'), color: okabeIto.blue },
+      { label: () => t('gd.chart.batch'), color: okabeIto.vermillion, pointsOnly: true },
+    ],
+    height: 200,
+    description: () => t('gd.chart.description'),
+  });
+  const view = new SurfaceView(canvas, (w) => {
+    start = w;
+    restart();
+  });
+  const fitView = new FitView(fitCanvas);
+
+  let surface: Surface = surfaces[surfaceSelect.value];
+  let grid: LossGrid = lossGrid(surface, surface.data ? 90 : 140);
+  let start: [number, number] = [
+    numberParam(params, 'w1', surface.start[0], surface.domain[0][0], surface.domain[0][1]),
+    numberParam(params, 'w2', surface.start[1], surface.domain[1][0], surface.domain[1][1]),
+  ];
+  let descent: Descent;
+  let playing = false;
+  let pending = 0;
+  let lastTime = 0;
+
+  function saveUrl(): void {
+    writeParams({
+      surface: surface.id,
+      opt: optimizerSelect.value,
+      lr: String(lr.value),
+      ...(surface.data ? { batch: batchSelect.value } : {}),
+      speed: speedSelect.value,
+      w1: String(start[0]),
+      w2: String(start[1]),
+    });
+  }
+
+  function restart(): void {
+    setPlaying(false);
+    descent = new Descent(surface, start, optimizerSelect.value, lr.value, batchSelect.value, [grid.min, grid.max]);
+    saveUrl();
+    render(null);
+  }
+
+  function changeSurface(id: SurfaceId): void {
+    surface = surfaces[id];
+    grid = lossGrid(surface, surface.data ? 90 : 140);
+    start = [surface.start[0], surface.start[1]];
+    lr.value = surface.learningRate;
+    view.setSurface(surface, grid);
+    batchSelect.root.hidden = surface.data === undefined;
+    fitCard.hidden = surface.data === undefined;
+    restart();
+  }
+
+  function setPlaying(on: boolean): void {
+    playing = on;
+    playButton.dataset.i18n = on ? 'control.pause' : 'control.play';
+    playButton.textContent = t(on ? 'control.pause' : 'control.play');
+    playButton.setAttribute('aria-pressed', String(on));
+    if (on) {
+      lastTime = performance.now();
+      pending = 0;
+      requestAnimationFrame(tick);
+    }
+  }
+
+  function finished(): boolean {
+    return descent.outcome !== 'running' || descent.iteration >= MAX_ITERATIONS;
+  }
+
+  function tick(now: number): void {
+    if (!playing) return;
+    const speed = stepsPer[speedSelect.value];
+    if (speed.perFrame !== undefined) pending += speed.perFrame;
+    else pending += (Math.min(now - lastTime, 250) / 1000) * speed.perSecond!;
+    lastTime = now;
+    let last: StepRecord | null = null;
+    while (pending >= 1 && !finished()) {
+      last = descent.step();
+      pending -= 1;
+    }
+    if (last !== null) render(last);
+    if (finished()) {
+      setPlaying(false);
+      render(descent.steps.at(-1) ?? null);
+      return;
+    }
+    requestAnimationFrame(tick);
+  }
+
+  function render(last: StepRecord | null): void {
+    const point = descent.point;
+    const here = lossAndGradient(surface, point);
+    view.setPath({ path: descent.path, gradient: here.gradient });
+    about.textContent = t(surface.about);
+    stats.iteration.value.textContent = String(descent.iteration);
+    stats.epoch.value.textContent = surface.data ? fmt(descent.iteration / descent.iterationsPerEpoch, 3) : '—';
+    stats.loss.value.textContent = fmt(here.loss, 4);
+    stats.grad.value.textContent = fmt(Math.hypot(...here.gradient), 3);
+    stats.point.value.textContent = `(${fmt(point[0], 3)}, ${fmt(point[1], 3)})`;
+    status.dataset.state = descent.outcome === 'running' ? (playing ? 'running' : 'idle') : descent.outcome;
+    status.dataset.w1 = String(point[0]);
+    status.dataset.w2 = String(point[1]);
+    status.dataset.iteration = String(descent.iteration);
+    status.textContent = statusText();
+    renderUpdate(last);
+    const xs = descent.losses.map((_, k) => k);
+    const batchLosses = surface.data && batchSelect.value !== 'batch' ? [null, ...descent.steps.map((s) => s.batchLoss)] : descent.losses.map(() => null);
+    chart.setData(xs, [descent.losses.map((v) => (Number.isFinite(v) ? v : null)), batchLosses]);
+    if (surface.data) fitView.setLine(point[0], point[1]);
+  }
+
+  function statusText(): string {
+    const values = { iteration: descent.iteration, lr: fmt(lr.value, 3), loss: fmt(descent.losses.at(-1)!, 4), min: fmt(grid.min, 4) };
+    switch (descent.outcome) {
+      case 'diverged': return t('gd.status.diverged', values);
+      case 'converged': return t('gd.status.converged', values);
+      case 'flat': return t('gd.status.flat', values);
+      case 'running':
+        if (descent.iteration >= MAX_ITERATIONS) return t('gd.status.limit', values);
+        if (descent.iteration === 0) return t('gd.status.ready');
+        return t(playing ? 'gd.status.running' : 'gd.status.paused', values);
+    }
+  }
+
+  function vector(a: number, b: number): string {
+    return `\\begin{pmatrix} ${texNumber(a, 3)} \\\\ ${texNumber(b, 3)} \\end{pmatrix}`;
+  }
+
+  function renderUpdate(last: StepRecord | null): void {
+    if (last === null) {
+      formula.textContent = t('gd.update.none');
+      formulaNote.textContent = '';
+      return;
+    }
+    const { before, after, gradient, learningRate } = last;
+    const rule: Record<OptimizerId, string> = {
+      sgd: '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L(\\mathbf{w})',
+      momentum: '\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\mathbf{v}\\quad(\\mu = 0.9)',
+      nesterov: '\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,(\\nabla L + \\mu\\mathbf{v})\\quad(\\mu = 0.9)',
+      rmsprop: '\\mathbf{s} \\leftarrow \\rho\\,\\mathbf{s} + (1-\\rho)\\,(\\nabla L)^2,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\frac{\\nabla L}{\\sqrt{\\mathbf{s}} + \\epsilon}',
+      adam: '\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L,\\ \\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2,\\ \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\frac{\\hat{\\mathbf{m}}}{\\sqrt{\\hat{\\mathbf{v}}} + \\epsilon}',
+    };
+    const numbers =
+      descent.optimizerName === 'sgd'
+        ? `${vector(...after)} = ${vector(...before)} - ${texNumber(learningRate)} ${vector(...gradient)}`
+        : `\\nabla L = ${vector(...gradient)},\\quad ${vector(...after)} = ${vector(...before)} + ${vector(after[0] - before[0], after[1] - before[1])}`;
+    renderMath(formula, `\\begin{gathered} ${rule[descent.optimizerName as OptimizerId]} \\\\ ${numbers} \\end{gathered}`);
+    formulaNote.textContent =
+      surface.data && batchSelect.value !== 'batch' ? t('gd.update.batchNote', { size: last.batchSize, total: surface.data.x.shape[0]! }) : '';
+  }
+
+  surfaceSelect.onChange(changeSurface);
+  optimizerSelect.onChange(restart);
+  lr.onChange(restart);
+  batchSelect.onChange(restart);
+  speedSelect.onChange(saveUrl);
+  resetButton.addEventListener('click', restart);
+  stepButton.addEventListener('click', () => {
+    setPlaying(false);
+    if (!finished()) render(descent.step());
+  });
+  playButton.addEventListener('click', () => {
+    if (playing) return setPlaying(false);
+    if (finished()) restart();
+    setPlaying(true);
+  });
+  onLanguageChange(() => descent !== undefined && render(descent.steps.at(-1) ?? null), false);
+
+  view.setSurface(surface, grid);
+  batchSelect.root.hidden = surface.data === undefined;
+  fitCard.hidden = surface.data === undefined;
+  restart();
+}
