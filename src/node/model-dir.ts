@@ -98,7 +98,7 @@ export async function readModelJsonText(jsonPath: string, maxBytes = DEFAULT_MAX
 
 /**
  * Check a weight path from a manifest and return the absolute path inside `dir`. Refuses
- * absolute paths, drive letters, backslashes, URLs, `.`/`..` segments and empty names.
+ * absolute paths, drive letters, backslashes, URLs, `..` segments and empty names.
  */
 export function weightPathInside(dir: string, relative: string, jsonPath: string): string {
   const refuse = (why: string): never => {
@@ -109,8 +109,9 @@ export function weightPathInside(dir: string, relative: string, jsonPath: string
   if (relative.includes('\\')) refuse('contains a backslash');
   if (path.posix.isAbsolute(relative) || path.win32.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) refuse('is absolute');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(relative)) refuse('is a URL');
-  const segments = relative.split('/');
-  if (segments.some((s) => s === '..' || s === '.' || s === '')) refuse('has an empty, "." or ".." segment');
+  // TF.js's browser downloads write './model.weights.bin': '.' segments stay where they are, so they pass.
+  const segments = relative.split('/').filter((s) => s !== '.');
+  if (segments.length === 0 || segments.some((s) => s === '..' || s === '')) refuse('has an empty or ".." segment');
   return path.join(dir, ...segments);
 }
 

@@ -74,7 +74,7 @@ describe('hostile model files', () => {
     it('../ traversal', async () => {
       const file = outside();
       const name = file.slice(root.length + 1);
-      await refused(modelDir(setNativePath(`../${name}`), null), /"\.\.\/outside\d+\.bin" has an empty, "\." or "\.\." segment/);
+      await refused(modelDir(setNativePath(`../${name}`), null), /"\.\.\/outside\d+\.bin" has an empty or "\.\." segment/);
       await refused(modelDir(setTfjsPath(`sub/../../${name}`), null), /segment/);
     });
 
@@ -94,6 +94,8 @@ describe('hostile model files', () => {
       const ok = modelDir(setNativePath('link.bin'), nativeWeights);
       symlinkSync(join(ok, 'weights.bin'), join(ok, 'link.bin'));
       await expect(importModel(ok)).resolves.toBeDefined();
+      // TF.js's browser downloads name weights './model.weights.bin': that stays inside, so it loads.
+      await expect(importModel(modelDir(setTfjsPath('./weights.bin'), tfjsWeights))).resolves.toBeDefined();
     });
 
     it('a symlinked directory on the way out, and model.json itself linked out', async () => {
