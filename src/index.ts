@@ -96,3 +96,13 @@ export {
   type OnnxNode,
   type OnnxInitializer,
 } from './io/onnx.js';
+export {
+  modelToFiles,
+  downloadModel,
+  modelFromFiles,
+  saveModelToStorage,
+  loadModelFromStorage,
+  type BrowserModelFormat,
+  type ModelFiles,
+  type KeyValueStorage,
+} from './io/browser.js';
