@@ -3,7 +3,12 @@
  * the library, and every failure ends as one line on stderr with a non-zero exit.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCompare } from './commands/compare.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerGradcheck } from './commands/gradcheck.js';
 import { registerInfo } from './commands/info.js';
+import { registerLrFind } from './commands/lr-find.js';
+import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
 import { stopWasmThreads } from '../node.js';
 import { formatError, oneLine } from './errors.js';
@@ -33,6 +38,11 @@ export function buildProgram(version: string): Command {
     })
     .addHelpText('after', OVERVIEW);
   registerTrain(program);
+  registerEvaluate(program);
+  registerPredict(program);
+  registerCompare(program);
+  registerLrFind(program);
+  registerGradcheck(program);
   registerInfo(program);
   // Every command exits through exitOverride too, and shares the one-line error output.
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });

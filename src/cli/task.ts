@@ -125,8 +125,8 @@ export function planTask(facts: TaskFacts, choices: TaskChoices): TaskPlan {
 }
 
 /** The targets the loss compares with, from labels [N] (classification) or values [N, K]. */
-export function encodeTargets(y: Tensor, plan: TaskPlan, numClasses: number): Tensor {
-  switch (plan.targetEncoding) {
+export function encodeTargets(y: Tensor, encoding: TargetEncoding, numClasses: number): Tensor {
+  switch (encoding) {
     case 'onehot': return oneHot(y, numClasses);
     case 'binary': return y.rank === 1 ? y.reshape([y.shape[0]!, 1]) : y;
     case 'labels':

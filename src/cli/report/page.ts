@@ -20,12 +20,16 @@ export interface Series {
 export interface Axis {
   label: string;
   log?: boolean;
+  /** Whole numbers only on the ticks (epochs). */
+  integer?: boolean;
   min?: number;
   max?: number;
 }
 
 export interface ChartSpec {
   title: string;
+  /** Span the whole width of the page. */
+  wide?: boolean;
   /** One or two sentences on what to look for. */
   note?: string;
   x: Axis;
@@ -174,6 +178,12 @@ const CLIENT = `
     if (a.min !== undefined) o.min = a.min;
     if (a.max !== undefined) o.max = a.max;
     if (isX && !a.log) o.ticks = { maxTicksLimit: 9 };
+    if (a.integer) o.ticks = { precision: 0, stepSize: 1, maxTicksLimit: 12 };
+    if (a.log) o.ticks = { autoSkip: true, callback: function (v) {
+      var p = Math.log10(v), r = Math.round(p);
+      if (Math.abs(p - r) > 1e-9) return '';
+      return Math.abs(r) >= 3 ? '1e' + r : String(Number(v.toPrecision(1)));
+    } };
     return o;
   }
   function positive(y, log) { return y === null || (log && !(y > 0)) ? null : y; }
@@ -229,7 +239,8 @@ export function renderPage(page: ReportPage, footer: string): string {
               const id = charts.length;
               charts.push(block.type === 'chart' ? { kind: 'chart', chart: block.chart } : { kind: 'bars', chart: block.chart });
               const { title, note } = block.chart;
-              return `<div class="card"><h3>${escapeHtml(title)}</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}<div class="chart-box"><canvas id="chart-${id}" role="img" aria-label="${escapeHtml(title)}"></canvas></div></div>`;
+              const wide = block.type === 'chart' && block.chart.wide === true;
+              return `<div class="card${wide ? ' wide' : ''}"><h3>${escapeHtml(title)}</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}<div class="chart-box"><canvas id="chart-${id}" role="img" aria-label="${escapeHtml(title)}"></canvas></div></div>`;
             }
           }
         })

@@ -24,7 +24,7 @@ export function epochChart(history: HistoryJson, key: string, title: string, not
   const series = [{ label: `training ${key}`, points: points(train) }];
   const val = history.history[`val_${key}`];
   if (val !== undefined && val.length > 0) series.push({ label: `validation ${key}`, points: points(val) });
-  return { title, note, x: { label: 'epoch', min: 1, ...(train.length === 1 ? { max: 2 } : {}) }, y: { label: yLabel, log }, series };
+  return { title, note, x: { label: 'epoch', min: 1, integer: true, ...(train.length === 1 ? { max: 2 } : {}) }, y: { label: yLabel, log }, series };
 }
 
 export function iterationLossChart(history: HistoryJson, title = 'Loss per iteration'): ChartSpec {

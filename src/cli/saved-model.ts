@@ -1,0 +1,160 @@
+/**
+ * A model written by `gradiente train`, read back with what evaluate and predict need:
+ * the network (gradiente's model format) and how its inputs were prepared (the feature
+ * columns, their scaling, the class names), which train keeps in the model's
+ * trainingConfig. New tables are read the same way: columns by name, the training
+ * scaling, class names mapped to the model's labels.
+ */
+import * as path from 'node:path';
+import { CsvError, parse } from 'csv-parse/sync';
+import {
+  DataFormatError,
+  loadModel,
+  readModelInfo,
+  recordsToDataset,
+  standardize,
+  Tensor,
+  tableToDataset,
+  type Cell,
+  type Sequential,
+  type TableDataset,
+} from '../node.js';
+import type { Preprocessing } from './data-source.js';
+import { CliError } from './errors.js';
+import { exists } from './files.js';
+import { readTextFile } from './read-text.js';
+import type { TrainSettings } from './settings.js';
+import type { TargetEncoding } from './task.js';
+
+export interface SavedRun {
+  model: Sequential;
+  modelDir: string;
+  settings: TrainSettings;
+  preprocessing: Preprocessing;
+  targetEncoding: TargetEncoding;
+}
+
+/** --model: a run directory (holding model/) or a model directory or its model.json. */
+export async function loadSavedRun(location: string): Promise<SavedRun> {
+  const inner = path.join(location, 'model');
+  const modelDir = (await exists(path.join(inner, 'model.json'))) ? inner : location;
+  const info = await readModelInfo(modelDir);
+  const config = info.trainingConfig as { settings?: TrainSettings; preprocessing?: Preprocessing; targetEncoding?: TargetEncoding } | undefined;
+  if (config?.settings === undefined || config.preprocessing === undefined || config.targetEncoding === undefined) {
+    throw new CliError(`--model ${location}: this model was not written by gradiente train, so it lacks the record of how its inputs were prepared; load it with loadModel() in code instead`);
+  }
+  if (info.training === undefined) throw new CliError(`--model ${location}: the model file has no loss and metrics (saved without its training state)`);
+  const model = await loadModel(modelDir);
+  return { model, modelDir, settings: config.settings, preprocessing: config.preprocessing, targetEncoding: config.targetEncoding };
+}
+
+/** A table file's rows as cells, for reading features without a target column. */
+function csvTable(file: string): { columns: string[]; rows: string[][]; lines: number[] } {
+  const text = readTextFile(file);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) throw new DataFormatError(`${file}: ${error.message}`);
+    throw error;
+  }
+  if (records.length < 2) throw new DataFormatError(`${file}: needs a header row of column names and at least one row of values`);
+  const columns = records[0]!.record;
+  const rows = records.slice(1);
+  rows.forEach((r) => {
+    if (r.record.length !== columns.length) {
+      throw new DataFormatError(`${file}: line ${r.info.lines} has ${r.record.length} fields but the header has ${columns.length}; every row needs one value per column`);
+    }
+  });
+  return { columns, rows: rows.map((r) => r.record), lines: rows.map((r) => r.info.lines) };
+}
+
+const NO_TARGET = '\u0000no target';
+
+export interface InputTable {
+  /** Features in the model's column order, scaled as in training: [N, D]. */
+  x: Tensor;
+  /** Labels (classification, in the model's label numbers) or values, when the file has the target. */
+  y: Tensor | null;
+  rows: number;
+}
+
+function isJson(file: string): boolean {
+  return /\.json$/i.test(file);
+}
+
+/**
+ * Read a CSV or JSON file of samples for a saved model. With `needTarget`, the target column
+ * must be there (evaluate); otherwise it is used when present and ignored by predict.
+ */
+export function readInputTable(file: string, pre: Preprocessing, needTarget: boolean, targetName?: string): InputTable {
+  const target = targetName ?? pre.targetName ?? undefined;
+  let table: TableDataset;
+  let columns: string[];
+  if (isJson(file)) {
+    let records: unknown;
+    try {
+      records = JSON.parse(readTextFile(file));
+    } catch (error) {
+      throw new DataFormatError(`${file}: is not valid JSON (${(error as Error).message})`);
+    }
+    if (!Array.isArray(records) || records.length === 0 || typeof records[0] !== 'object' || records[0] === null) {
+      throw new DataFormatError(`${file}: expected an array of records ([{...}, {...}])`);
+    }
+    columns = Object.keys(records[0] as object);
+    const hasTarget = target !== undefined && columns.includes(target);
+    if (needTarget && !hasTarget) throw new DataFormatError(`${file}: record 0 has no key '${target ?? '(none)'}' to use as the target; its keys are: ${columns.map((c) => `'${c}'`).join(', ')}`);
+    const withTarget = hasTarget ? records : records.map((r: unknown) => (typeof r === 'object' && r !== null ? { ...(r as object), [NO_TARGET]: 0 } : r));
+    table = recordsToDataset(withTarget, { target: hasTarget ? target! : NO_TARGET, task: hasTarget ? pre.task : 'regression' }, file);
+  } else {
+    const csv = csvTable(file);
+    columns = csv.columns;
+    const hasTarget = target !== undefined && columns.includes(target);
+    if (needTarget && !hasTarget) throw new DataFormatError(`${file}: no column named '${target ?? '(none)'}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`);
+    const cols = hasTarget ? columns : [...columns, NO_TARGET];
+    table = tableToDataset(
+      {
+        columns: cols,
+        rows: hasTarget ? csv.rows : csv.rows.map((r): Cell[] => [...r, '0']),
+        locate: (i, j) => `${file}: line ${csv.lines[i]}, column ${j + 1} ('${cols[j]}')`,
+        missingTarget: (t) => `${file}: no column named '${t}'`,
+      },
+      { target: hasTarget ? target! : NO_TARGET, task: hasTarget ? pre.task : 'regression' },
+    );
+  }
+  const hasTarget = table.targetName !== NO_TARGET;
+  const x = alignFeatures(file, table, pre);
+  const scaled = pre.scaling === null ? x : standardize(x, pre.scaling).x;
+  return { x: scaled, y: hasTarget ? mapTargets(file, table, pre) : null, rows: x.shape[0]! };
+}
+
+/** The model's feature columns, by name, in its order (image models: all columns, in order). */
+function alignFeatures(file: string, table: TableDataset, pre: Preprocessing): Tensor {
+  const n = table.x.shape[0]!;
+  const d = table.featureNames.length;
+  if (pre.featureNames === null) {
+    if (d !== pre.inputDim) throw new DataFormatError(`${file}: has ${d} feature columns; the model takes ${pre.inputDim} (one per input, in order)`);
+    return table.x;
+  }
+  const extra = table.featureNames.filter((f) => !pre.featureNames!.includes(f));
+  if (extra.length > 0) throw new DataFormatError(`${file}: column '${extra[0]}' is not one of the model's features (${pre.featureNames.join(', ')}); drop it`);
+  const missing = pre.featureNames.filter((f) => !table.featureNames.includes(f));
+  if (missing.length > 0) throw new DataFormatError(`${file}: the model needs column '${missing[0]}', which the file does not have (features: ${pre.featureNames.join(', ')})`);
+  const from = pre.featureNames.map((f) => table.featureNames.indexOf(f));
+  const out = new Float32Array(n * pre.featureNames.length);
+  for (let i = 0; i < n; i++) from.forEach((j, k) => (out[i * from.length + k] = table.x.data[i * d + j]!));
+  return new Tensor(out, [n, from.length]);
+}
+
+/** Labels of this file (numbered by its own sorted class names) renumbered as the model's classes. */
+function mapTargets(file: string, table: TableDataset, pre: Preprocessing): Tensor {
+  if (pre.task === 'regression') return table.y;
+  const names = table.classNames ?? [];
+  const modelNames = pre.classNames ?? [];
+  const map = names.map((name) => {
+    const k = modelNames.indexOf(name);
+    if (k < 0) throw new DataFormatError(`${file}: target class '${name}' is not one the model knows (${modelNames.join(', ')})`);
+    return k;
+  });
+  return new Tensor(Float32Array.from(table.y.data, (v) => map[v]!), table.y.shape);
+}
