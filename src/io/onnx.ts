@@ -15,7 +15,7 @@ import { ModelFormatError, ValueError } from '../errors.js';
 import { Activation, Dense, Dropout, Flatten } from '../nn/layers.js';
 import type { Sequential } from '../nn/sequential.js';
 import { activationAlphaOf } from './layer-config.js';
-import { encodeWeights, type NonFinitePolicy } from './weights.js';
+import { assertFiniteForSave, type NonFinitePolicy } from './weights.js';
 
 export const ONNX_MIN_OPSET = 17;
 export const ONNX_MAX_OPSET = 20;
@@ -135,13 +135,12 @@ export function modelToOnnxGraph(model: Sequential, options: ToOnnxOptions = {})
     const prefix = `layer${i}_`;
     if (layer instanceof Dense) {
       if (rank !== 2) throw new ModelFormatError(`layer ${i} (Dense) gets inputs of rank ${rank}; put a Flatten before it`);
-      const kernel = layer.kernel!;
-      const { buffer } = encodeWeights([{ name: `${i}.kernel`, shape: kernel.shape, data: Float32Array.from(kernel.data) }], options);
-      g.initializers.push({ name: `${i}.kernel`, dims: [...kernel.shape], values: new Float32Array(buffer) });
+      for (const [kind, t] of [['kernel', layer.kernel!], ['bias', layer.bias]] as const) {
+        if (t === null) continue;
+        assertFiniteForSave(`${i}.${kind}`, t.data, options);
+        g.initializers.push({ name: `${i}.${kind}`, dims: [...t.shape], values: Float32Array.from(t.data) });
+      }
       if (layer.bias !== null) {
-        const bias = layer.bias;
-        const encoded = encodeWeights([{ name: `${i}.bias`, shape: bias.shape, data: Float32Array.from(bias.data) }], options);
-        g.initializers.push({ name: `${i}.bias`, dims: [...bias.shape], values: new Float32Array(encoded.buffer) });
         x = g.add('Gemm', [x, `${i}.kernel`, `${i}.bias`], undefined, prefix);
       } else {
         x = g.add('MatMul', [x, `${i}.kernel`], undefined, prefix);

@@ -122,21 +122,25 @@ export function encodeWeights(weights: readonly NamedWeight[], policy: NonFinite
   const specs: WeightSpec[] = [];
   let offset = 0;
   for (const w of weights) {
-    if (!policy.allowNonFinite) {
-      const bad = firstNonFinite(w.data);
-      if (bad >= 0) {
-        throw new ModelFormatError(
-          `cannot save weight '${w.name}': it holds ${w.data[bad]} at index ${bad} (the training diverged); ` +
-            'lower the learning rate and train again, or pass { allowNonFinite: true } to save it anyway',
-        );
-      }
-    }
+    assertFiniteForSave(w.name, w.data, policy);
     if (littleEndianHost) new Float32Array(buffer, offset, w.data.length).set(w.data);
     else for (let i = 0; i < w.data.length; i++) view.setFloat32(offset + i * 4, w.data[i]!, true);
     specs.push({ name: w.name, shape: [...w.shape], dtype: 'float32' });
     offset += w.data.length * 4;
   }
   return { specs, buffer };
+}
+
+/** Throw (unless the policy allows it) when `values` holds NaN or ±Infinity: the message names the weight. */
+export function assertFiniteForSave(name: string, values: ArrayLike<number>, policy: NonFinitePolicy = {}): void {
+  if (policy.allowNonFinite) return;
+  const bad = firstNonFinite(values);
+  if (bad >= 0) {
+    throw new ModelFormatError(
+      `cannot save weight '${name}': it holds ${values[bad]} at index ${bad} (the training diverged); ` +
+        'lower the learning rate and train again, or pass { allowNonFinite: true } to save it anyway',
+    );
+  }
 }
 
 function firstNonFinite(values: ArrayLike<number>): number {

@@ -5,7 +5,7 @@
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Activation, Dense, Dropout, Flatten, ModelFormatError, Sequential, Tensor, ValueError, manualSeed, modelToOnnx, modelToOnnxGraph, randn, type ActivationName } from '../../src/index.js';
+import { Activation, Dense, Dropout, Flatten, ModelFormatError, Module, Sequential, Tensor, ValueError, manualSeed, modelToOnnx, modelToOnnxGraph, randn, type ActivationName } from '../../src/index.js';
 
 const { onnx } = onnxProto;
 
@@ -87,6 +87,14 @@ describe('ONNX file structure', () => {
     expect(() => modelToOnnxGraph(model, { opset: 13 })).toThrow(ValueError);
     const nan = new Sequential([new Dense(2, { inputDim: 2 })]);
     nan.parameters()[1]!.data[0] = Number.NaN;
-    expect(() => modelToOnnxGraph(nan)).toThrow(ModelFormatError);
+    expect(() => modelToOnnxGraph(nan)).toThrow(/'0\.bias'.*NaN/);
+    expect(modelToOnnxGraph(nan, { allowNonFinite: true }).initializers).toHaveLength(2);
+    class Mystery extends Module {
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    expect(() => modelToOnnxGraph(new Sequential([new Dense(2, { inputDim: 2 }), new Mystery()]))).toThrow(/layer 1 \(Mystery\)/);
+    expect(() => modelToOnnxGraph(new Sequential([new Dense(2, { inputDim: 2 }), new Mystery()]))).toThrow(ModelFormatError);
   });
 });
