@@ -3,12 +3,11 @@
  * gradiente has are accepted; anything else is named in the error.
  */
 import { activationNames, getActivation, type ActivationName } from '../activations/index.js';
-import { backward } from '../autograd/backward.js';
+import { noGrad } from '../autograd/graph.js';
 import { ModelFormatError } from '../errors.js';
 import { initializerNames, type InitializerSpec } from '../nn/initializers.js';
 import { Activation, Dense, Dropout, Flatten } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
-import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
 import { JsonPath, asBoolean, asInteger, asNumber, asObject, asString, oneOf } from './validate.js';
 
@@ -35,16 +34,15 @@ const withAlpha = new Set<string>(['leakyRelu', 'elu']);
 
 /**
  * The alpha an Activation layer was made with. The layer keeps it inside its function, so
- * it is read back from that function: f'(0) is alpha for both leakyRelu and elu, and in
- * float64 the value comes back exactly.
+ * it is read back from that function, in float64 where the products are exact:
+ * leakyRelu(−1) = −alpha and elu(−∞) = alpha·(e^−∞ − 1) = −alpha.
  */
 export function activationAlphaOf(layer: Activation): number | undefined {
   if (!withAlpha.has(layer.activation)) return undefined;
   const stored = (layer as unknown as { alpha?: unknown }).alpha;
   if (typeof stored === 'number') return stored;
-  const z = new Tensor(new Float64Array([0]), [1], true);
-  backward(sum(layer.forward(z)));
-  return z.grad!.data[0]!;
+  const probe = layer.activation === 'elu' ? Number.NEGATIVE_INFINITY : -1;
+  return -noGrad(() => layer.forward(new Tensor(new Float64Array([probe]), [1]))).data[0]!;
 }
 
 export function layerToConfig(layer: Module, index: number): LayerConfig {

@@ -10,6 +10,7 @@ import {
   Module,
   globalRandom,
   manualSeed,
+  noGrad,
   modelFromArtifacts,
   modelToArtifacts,
   randn,
@@ -61,6 +62,16 @@ describe('native format: modelToArtifacts / modelFromArtifacts', () => {
     expect(loaded.layers[2]).toBeInstanceOf(Dense);
     expect((loaded.layers[2] as Dense).options.activationAlpha).toBe(0.2);
     expect(loaded.compileConfig).toBeNull();
+  });
+
+  it('recovers an Activation layer\'s alpha exactly, even inside noGrad', () => {
+    for (const activation of ['leakyRelu', 'elu'] as const) {
+      for (const alpha of [0.1, 1 / 3, 0.7, 2.5]) {
+        const model = new Sequential([new Dense(2, { inputDim: 2 }), new Activation(activation, { alpha })]);
+        const layers = noGrad(() => modelToArtifacts(model).modelJson.layers);
+        expect(layers[1]).toEqual({ class: 'Activation', config: { activation, alpha } });
+      }
+    }
   });
 
   it('does not disturb the global random generator when loading', () => {
