@@ -68,6 +68,14 @@ export async function isEmptyOrMissing(dir: string): Promise<boolean> {
   }
 }
 
+/** `dir`, or dir-2, dir-3, ... when it already holds files (two runs started in the same second). */
+export async function freeDirectory(dir: string): Promise<string> {
+  for (let k = 1; ; k++) {
+    const candidate = k === 1 ? dir : `${dir}-${k}`;
+    if (await isEmptyOrMissing(candidate)) return candidate;
+  }
+}
+
 /** runs/2025-01-31T10-22-05 (local time, sortable, safe in every file system). */
 export function timestampedRunDir(base = 'runs', now = new Date()): string {
   const pad = (n: number): string => String(n).padStart(2, '0');

@@ -103,6 +103,7 @@ export function readInputTable(file: string, pre: Preprocessing, needTarget: boo
     }
     columns = Object.keys(records[0] as object);
     const hasTarget = target !== undefined && columns.includes(target);
+    checkColumns(file, columns, target, pre, 'key');
     if (needTarget && !hasTarget) throw new DataFormatError(`${file}: record 0 has no key '${target ?? '(none)'}' to use as the target; its keys are: ${columns.map((c) => `'${c}'`).join(', ')}`);
     const withTarget = hasTarget ? records : records.map((r: unknown) => (typeof r === 'object' && r !== null ? { ...(r as object), [NO_TARGET]: 0 } : r));
     table = recordsToDataset(withTarget, { target: hasTarget ? target! : NO_TARGET, task: hasTarget ? pre.task : 'regression' }, file);
@@ -110,6 +111,7 @@ export function readInputTable(file: string, pre: Preprocessing, needTarget: boo
     const csv = csvTable(file);
     columns = csv.columns;
     const hasTarget = target !== undefined && columns.includes(target);
+    checkColumns(file, columns, target, pre, 'column');
     if (needTarget && !hasTarget) throw new DataFormatError(`${file}: no column named '${target ?? '(none)'}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`);
     const cols = hasTarget ? columns : [...columns, NO_TARGET];
     table = tableToDataset(
@@ -128,6 +130,17 @@ export function readInputTable(file: string, pre: Preprocessing, needTarget: boo
   return { x: scaled, y: hasTarget ? mapTargets(file, table, pre) : null, rows: x.shape[0]! };
 }
 
+/** Before reading any value: every column must be a feature of the model (or its target), and every feature there. */
+function checkColumns(file: string, columns: readonly string[], target: string | undefined, pre: Preprocessing, word: 'column' | 'key'): void {
+  if (pre.featureNames === null) return;
+  const extra = columns.find((c) => c !== target && !pre.featureNames!.includes(c));
+  if (extra !== undefined) {
+    throw new DataFormatError(`${file}: ${word} '${extra}' is neither one of the model's features (${pre.featureNames.join(', ')}) nor its target${pre.targetName ? ` ('${pre.targetName}')` : ''}; drop it`);
+  }
+  const missing = pre.featureNames.find((f) => !columns.includes(f));
+  if (missing !== undefined) throw new DataFormatError(`${file}: the model needs the ${word} '${missing}', which the file does not have (features: ${pre.featureNames.join(', ')})`);
+}
+
 /** The model's feature columns, by name, in its order (image models: all columns, in order). */
 function alignFeatures(file: string, table: TableDataset, pre: Preprocessing): Tensor {
   const n = table.x.shape[0]!;
@@ -136,10 +149,7 @@ function alignFeatures(file: string, table: TableDataset, pre: Preprocessing): T
     if (d !== pre.inputDim) throw new DataFormatError(`${file}: has ${d} feature columns; the model takes ${pre.inputDim} (one per input, in order)`);
     return table.x;
   }
-  const extra = table.featureNames.filter((f) => !pre.featureNames!.includes(f));
-  if (extra.length > 0) throw new DataFormatError(`${file}: column '${extra[0]}' is not one of the model's features (${pre.featureNames.join(', ')}); drop it`);
-  const missing = pre.featureNames.filter((f) => !table.featureNames.includes(f));
-  if (missing.length > 0) throw new DataFormatError(`${file}: the model needs column '${missing[0]}', which the file does not have (features: ${pre.featureNames.join(', ')})`);
+  // checkColumns made sure every feature is there, so each has an index.
   const from = pre.featureNames.map((f) => table.featureNames.indexOf(f));
   const out = new Float32Array(n * pre.featureNames.length);
   for (let i = 0; i < n; i++) from.forEach((j, k) => (out[i * from.length + k] = table.x.data[i * d + j]!));

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { optimizerNames, type OptimizerName } from '../node.js';
 import { CliError } from './errors.js';
 import { didYouMean } from './suggest.js';
+import { checkActivationName, checkLossName } from './task.js';
 import * as v from './values.js';
 
 export type Task = 'auto' | 'classification' | 'regression';
@@ -65,9 +66,9 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('testSplit', '--test-split <fraction>', 'share kept apart as the test set when the data has none (default: 0.2)', (x, s) => v.fraction(x, s, false)),
   opt('outliers', '--outliers <fraction>', 'regression: turn this share of the training targets into far outliers (to compare mse and mae)', (x, s) => v.fraction(x, s, false)),
   opt('layers', '--layers <sizes>', 'hidden layer sizes, e.g. 128,64 ("none" for no hidden layer; default depends on the data)', v.layerSizes),
-  opt('activation', '--activation <names>', 'activation of the hidden layers, one for all or one per layer, e.g. relu or tanh,relu (default: relu)', (x, s) => v.list(x, s).map((a) => v.text(a, s))),
-  opt('outputActivation', '--output-activation <name>', 'activation of the output layer (default: softmax / sigmoid / linear from the task)', v.text),
-  opt('loss', '--loss <name>', 'meanSquaredError (mse), meanAbsoluteError (mae), huber, binaryCrossentropy (bce), categoricalCrossentropy (cce), sparseCategoricalCrossentropy (default from the task)', v.text),
+  opt('activation', '--activation <names>', 'activation of the hidden layers, one for all or one per layer, e.g. relu or tanh,relu (default: relu)', (x, s) => v.list(x, s).map((a) => checkActivationName(v.text(a, s), s.label))),
+  opt('outputActivation', '--output-activation <name>', 'activation of the output layer (default: softmax / sigmoid / linear from the task)', (x, s) => checkActivationName(v.text(x, s), s.label)),
+  opt('loss', '--loss <name>', 'meanSquaredError (mse), meanAbsoluteError (mae), huber, binaryCrossentropy (bce), categoricalCrossentropy (cce), sparseCategoricalCrossentropy (default from the task)', (x, s) => checkLossName(v.text(x, s), s.label)),
   opt('optimizer', '--optimizer <name>', `${optimizerNames.join(', ')} (default: adam)`, (x, s) => v.choice(x, optimizerNames, s)),
   opt('lr', '--lr <rate>', 'learning rate: the size of each step (default: 0.001 for adam/adamw/rmsprop, 0.01 for sgd/momentum/nesterov; 0.01 with adam on small synthetic sets)', v.positiveNumber),
   opt('momentum', '--momentum <beta>', 'momentum for momentum/nesterov/rmsprop (default 0.9 / 0)', (x, s) => v.fraction(x, s, true)),

@@ -12,7 +12,7 @@ import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, gradientDescentKind, learningRateText, weightsAreFinite } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel } from '../evaluation.js';
-import { isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
 import { ClockRecorder, GradientNormRecorder, type HistoryJson } from '../recorders.js';
 import { renderCompareReport, type CompareRun } from '../report/compare-report.js';
@@ -105,7 +105,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
   // Check every run's settings before the first one starts: a bad value fails at once.
   const runSettings = values.map((value) => resolveSettings({ file: { ...defaults, ...file, [key]: value }, fileName, flags: { ...flags, [key]: value } }));
   const display = resolveDisplay(file, flags, fileName);
-  const outDir = typeof flags.out === 'string' ? flags.out : timestampedRunDir('runs').replace(/([^/\\]+)$/, 'compare-$1');
+  const outDir = typeof flags.out === 'string' ? flags.out : await freeDirectory(timestampedRunDir('runs').replace(/([^/\\]+)$/, 'compare-$1'));
   if (!(await isEmptyOrMissing(outDir))) throw new CliError(`--out ${outDir} already holds files; choose another directory`);
   const mode: ProgressMode = display.quiet ? 'quiet' : display.json ? 'json' : console.isTTY ? 'bar' : 'lines';
   const talk = mode === 'bar' || mode === 'lines';

@@ -5,7 +5,7 @@ import { schedule, type Callback, type Logs, type TrainingContext } from '../../
 import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture } from '../describe.js';
 import { CliError } from '../errors.js';
-import { isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { analyseRangeTest, DIVERGENCE_FACTOR, runningAverage } from '../lr-range.js';
 import { formatNumber } from '../progress.js';
 import { renderPage } from '../report/page.js';
@@ -53,7 +53,7 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
   const file = fileName === null ? {} : readConfigFile(fileName);
   for (const key of SKIP) delete file[key];
   const settings = resolveSettings({ file, fileName, flags: { ...flags, validationSplit: 0 } });
-  const outDir = typeof flags.out === 'string' ? flags.out : timestampedRunDir('runs').replace(/([^/\\]+)$/, 'lr-find-$1');
+  const outDir = typeof flags.out === 'string' ? flags.out : await freeDirectory(timestampedRunDir('runs').replace(/([^/\\]+)$/, 'lr-find-$1'));
   if (!(await isEmptyOrMissing(outDir))) throw new CliError(`--out ${outDir} already holds files; choose another directory`);
 
   const run = await prepareRun({ ...settings, epochs: 1 });

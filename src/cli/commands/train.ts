@@ -12,7 +12,7 @@ import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, commandLine, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel, type Evaluation } from '../evaluation.js';
-import { exists, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { exists, freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { InterruptHandler } from '../interrupt.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
 import { epochLogs, GradientNormRecorder, mergeHistory, type HistoryJson } from '../recorders.js';
@@ -86,7 +86,7 @@ async function planRun(flags: Record<string, unknown>): Promise<RunPlan> {
   const display = resolveDisplay(file, flags, fileName);
   const out = flags.out ?? file.out;
   if (out !== undefined && (typeof out !== 'string' || out.trim() === '')) throw new CliError(`${fileName ?? ''}: "out" must be a directory name`);
-  const outDir = (out as string | undefined) ?? timestampedRunDir();
+  const outDir = (out as string | undefined) ?? (await freeDirectory(timestampedRunDir()));
   if (!(await isEmptyOrMissing(outDir))) {
     throw new CliError(`--out ${outDir} already holds files; choose another directory, or continue that run with --resume ${outDir}`);
   }
