@@ -3,12 +3,10 @@
  * gradiente has are accepted; anything else is named in the error.
  */
 import { activationNames, getActivation, type ActivationName } from '../activations/index.js';
-import { noGrad } from '../autograd/graph.js';
 import { ModelFormatError } from '../errors.js';
 import { initializerNames, type InitializerSpec } from '../nn/initializers.js';
 import { Activation, Dense, Dropout, Flatten } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
-import { Tensor } from '../tensor/tensor.js';
 import { JsonPath, asBoolean, asInteger, asNumber, asObject, asString, oneOf } from './validate.js';
 
 export type LayerConfig =
@@ -32,17 +30,10 @@ export const supportedLayerClasses = ['Dense', 'Activation', 'Dropout', 'Flatten
 /** Activations whose shape depends on a parameter alpha. */
 const withAlpha = new Set<string>(['leakyRelu', 'elu']);
 
-/**
- * The alpha an Activation layer was made with. The layer keeps it inside its function, so
- * it is read back from that function, in float64 where the products are exact:
- * leakyRelu(−1) = −alpha and elu(−∞) = alpha·(e^−∞ − 1) = −alpha.
- */
+/** The alpha an Activation layer was made with (the activation's default when not given). */
 export function activationAlphaOf(layer: Activation): number | undefined {
   if (!withAlpha.has(layer.activation)) return undefined;
-  const stored = (layer as unknown as { alpha?: unknown }).alpha;
-  if (typeof stored === 'number') return stored;
-  const probe = layer.activation === 'elu' ? Number.NEGATIVE_INFINITY : -1;
-  return -noGrad(() => layer.forward(new Tensor(new Float64Array([probe]), [1]))).data[0]!;
+  return layer.alpha ?? (layer.activation === 'leakyRelu' ? 0.01 : 1);
 }
 
 export function layerToConfig(layer: Module, index: number): LayerConfig {

@@ -75,11 +75,14 @@ export class Dense extends Module {
 /** An activation as a layer of its own. */
 export class Activation extends Module {
   readonly activation: ActivationName;
+  /** Slope (leakyRelu) or scale (elu) for z < 0, when given. */
+  readonly alpha: number | undefined;
   private readonly fn: (z: Tensor) => Tensor;
 
   constructor(activation: ActivationName, options: { alpha?: number } = {}) {
     super();
     this.activation = activation;
+    this.alpha = options.alpha;
     this.fn = getActivation(activation, options);
   }
 

@@ -26,7 +26,7 @@ export class Sequential extends Module {
   readonly layers: Module[] = [];
   private setup: TrainingSetup | null = null;
   /** The compile() arguments by name (what a saved model records). */
-  compileConfig: { optimizer: string; loss: string; metrics: string[] } | null = null;
+  compileConfig: { optimizer: string; loss: string; lossOptions?: CrossentropyOptions & { delta?: number }; metrics: string[] } | null = null;
 
   constructor(layers: Module[] = []) {
     super();
@@ -82,6 +82,7 @@ export class Sequential extends Module {
     this.compileConfig = {
       optimizer: optimizer.type,
       loss: typeof options.loss === 'function' ? options.loss.name || 'custom' : resolveLossName(options.loss),
+      ...(options.lossOptions !== undefined ? { lossOptions: { ...options.lossOptions } } : {}),
       metrics: Object.keys(metrics),
     };
     return this;
