@@ -106,3 +106,4 @@ export {
   type ModelFiles,
   type KeyValueStorage,
 } from './io/browser.js';
+export { loadModelFrom, registerModelStore, type ModelStore } from './io/stores.js';

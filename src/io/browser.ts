@@ -8,6 +8,7 @@ import type { Sequential } from '../nn/sequential.js';
 import { isNativeModelJson, modelFromArtifacts, modelToArtifacts, type ToArtifactsOptions } from './native.js';
 import { isTfjsModelJson, modelFromTfjsArtifacts, modelToTfjsArtifacts, parseTfjsModelJson, type ToTfjsOptions } from './tfjs.js';
 import { parseJson } from './validate.js';
+import { registerModelStore } from './stores.js';
 import type { NonFinitePolicy } from './weights.js';
 
 export type BrowserModelFormat = 'gradiente' | 'tfjs';
@@ -169,3 +170,13 @@ export function loadModelFromStorage(key: string, options: NonFinitePolicy & { s
   const { modelJson, weights } = raw as { modelJson: unknown; weights: string };
   return modelFromArtifacts({ modelJson, weights: fromBase64(weights, key) }, { ...options, source });
 }
+
+registerModelStore('localstorage', {
+  save: (model, key) => void saveModelToStorage(model, key),
+  load: (key) => {
+    const model = loadModelFromStorage(key);
+    if (model === null) throw new GradienteError(`no model is stored under '${key}' in this browser's localStorage`);
+    return model;
+  },
+});
+registerModelStore('downloads', { save: (model, name) => void downloadModel(model, { baseName: name }) });

@@ -4,6 +4,7 @@
  */
 import { noGrad } from '../autograd/graph.js';
 import { GradienteError, ValueError, formatShape } from '../errors.js';
+import { saveModelTo } from '../io/stores.js';
 import { getLoss, resolveLossName, type CrossentropyOptions, type LossFunction, type LossName } from '../losses/index.js';
 import { createOptimizer, Optimizer, type OptimizerConfig, type OptimizerName } from '../optim/optimizer.js';
 import { concat, slice } from '../ops/shape.js';
@@ -129,6 +130,14 @@ export class Sequential extends Module {
     } finally {
       this.train(wasTraining);
     }
+  }
+
+  /**
+   * Save topology, weights and training state: 'localstorage://name' or 'downloads://name'
+   * in a browser, a folder path (or 'file://folder') in Node with 'gradiente/node'.
+   */
+  save(destination: string): Promise<void> {
+    return saveModelTo(this, destination);
   }
 
   /** A table of layers, output shapes and parameter counts. */

@@ -2,6 +2,7 @@
  * Saving and loading gradiente models as files: `model.json` + `weights.bin` in a directory.
  * Node-only (the browser has src/io/browser.ts). Saves are atomic (see model-dir.ts).
  */
+import { registerModelStore } from '../io/stores.js';
 import { ModelFormatError } from '../errors.js';
 import { modelFromArtifacts, modelToArtifacts, parseNativeModelJson, type NativeModelJson, type ToArtifactsOptions } from '../io/native.js';
 import { parseJson } from '../io/validate.js';
@@ -55,3 +56,12 @@ export async function loadModel(location: string, options: LoadModelOptions = {}
   const weights = await readWeightFiles(dir, [json.weightsManifest.path], expected, jsonPath);
   return modelFromArtifacts({ modelJson: json, weights }, { source: jsonPath, ...(options.allowNonFinite !== undefined ? { allowNonFinite: options.allowNonFinite } : {}) });
 }
+
+registerModelStore(
+  'file',
+  {
+    save: async (model, dir) => void (await saveModel(model, dir)),
+    load: (location) => loadModel(location),
+  },
+  { isDefault: true },
+);
