@@ -86,7 +86,7 @@ export function select<V extends string>(options: { id: string; label: MessageKe
   const render = (): void => {
     const keep = sel.value || options.value;
     sel.replaceChildren(...choices.map((c) => el('option', { value: c.value }, t(c.label))));
-    sel.value = choices.some((c) => c.value === keep) ? keep : choices[0]!.value;
+    if (choices.length > 0) sel.value = choices.some((c) => c.value === keep) ? keep : choices[0]!.value;
   };
   onLanguageChange(render);
   sel.value = options.value;

@@ -7,8 +7,10 @@ import * as common from './common.js';
 import * as gradientDescent from './gradient-descent.js';
 import * as home from './home.js';
 import * as lossFunctions from './loss-functions.js';
+import * as mnist from './mnist.js';
+import * as playground from './playground.js';
 
-const tables = [common, home, gradientDescent, lossFunctions, activations] as const;
+const tables = [common, home, gradientDescent, lossFunctions, activations, playground, mnist] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Table = Union<typeof tables>['es'];

@@ -1,0 +1,7 @@
+/** Batch-processing page: MNIST trained in a Web Worker, a drawing pad, a throughput experiment. */
+import { pageReady, setupPage } from './common/layout.js';
+import { mountMnist } from './mnist/app.js';
+
+await setupPage('mnist');
+mountMnist();
+pageReady();

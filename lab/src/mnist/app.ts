@@ -1,0 +1,314 @@
+/**
+ * The MNIST page: training runs in a Web Worker (messages carry progress back), the page
+ * draws curves, a progress bar and a heartbeat that proves its own thread stays free.
+ */
+import { BarChart } from '../common/bars.js';
+import { LineChart } from '../common/chart.js';
+import { classColor, okabeIto } from '../common/colors.js';
+import { button, select, slider } from '../common/controls.js';
+import { byId, el, fmt } from '../common/dom.js';
+import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { DigitPad } from './draw.js';
+import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
+
+const THROUGHPUT_BATCHES = [1, 8, 32, 128, 512];
+
+function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
+  const value = el('span', { class: 'value', id });
+  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
+}
+
+export function mountMnist(): void {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const send = (message: ToWorker): void => worker.postMessage(message);
+
+  // ---------------------------------------------------------------- training
+  const hidden = select<string>({ id: 'mnist-hidden', label: 'mnist.hidden', choices: ['32', '64', '128', '256'].map((v) => ({ value: v, label: 'mnist.hidden' as const })), value: '128' });
+  const lr = slider({ id: 'mnist-lr', label: 'control.learningRate', min: 0.0001, max: 0.1, step: 0.01, value: 0.002, log: true });
+  const batch = select<string>({ id: 'mnist-batch', label: 'mnist.batchSize', choices: THROUGHPUT_BATCHES.map((b) => ({ value: String(b), label: 'mnist.batchSize' as const })), value: '32' });
+  const epochs = slider({ id: 'mnist-epochs', label: 'mnist.epochs', min: 1, max: 10, step: 1, value: 1, format: (v) => String(v) });
+  const optimizer = select<TrainConfig['optimizer']>({
+    id: 'mnist-optimizer',
+    label: 'control.optimizer',
+    choices: [
+      { value: 'adam', label: 'optimizer.adam' },
+      { value: 'momentum', label: 'optimizer.momentum' },
+      { value: 'sgd', label: 'optimizer.sgd' },
+    ],
+    value: 'adam',
+  });
+  const trainButton = button({ id: 'mnist-train', label: 'mnist.train', kind: 'primary' });
+  const stopButton = button({ id: 'mnist-stop', label: 'mnist.stop' });
+  const architecture = el('p', { class: 'note', id: 'mnist-architecture' });
+  const progress = el('progress', { id: 'mnist-progress', max: 1, value: 0, 'data-i18n-aria-label': 'mnist.progress' });
+  const status = el('p', { class: 'status', id: 'mnist-status', role: 'status', 'aria-live': 'polite' });
+  const stats = {
+    epoch: stat('mnist-epoch', 'mnist.stat.epoch'),
+    iteration: stat('mnist-iteration', 'mnist.stat.iteration'),
+    loss: stat('mnist-loss', 'mnist.stat.loss'),
+    accuracy: stat('mnist-test-accuracy', 'mnist.stat.testAccuracy'),
+  };
+  const heartbeatBar = el('div', { class: 'heartbeat-dot', 'aria-hidden': 'true' });
+  const heartbeatText = el('span', { id: 'mnist-fps' });
+  const lossHost = el('div', { id: 'mnist-loss-chart' });
+  const accuracyHost = el('div', { id: 'mnist-accuracy-chart' });
+  byId('mnist-train-card').append(
+    el('div', { class: 'controls' }, hidden.root, lr.root, batch.root, epochs.root, optimizer.root),
+    architecture,
+    el('div', { class: 'buttons' }, trainButton, stopButton),
+    progress,
+    status,
+    el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)),
+    el('div', { class: 'heartbeat', role: 'img', 'data-i18n-aria-label': 'mnist.heartbeat.label' }, el('div', { class: 'heartbeat-track' }, heartbeatBar), heartbeatText),
+    el('div', { class: 'grid even' }, el('div', {}, el('h3', { 'data-i18n': 'mnist.chart.loss' }), lossHost), el('div', {}, el('h3', { 'data-i18n': 'mnist.chart.accuracy' }), accuracyHost)),
+  );
+  const lossChart = new LineChart(lossHost, {
+    xLabel: () => t('chart.iteration'),
+    yLabel: () => t('chart.loss'),
+    series: [{ label: () => t('mnist.chart.batchLoss'), color: okabeIto.blue, width: 1.5 }],
+    height: 220,
+    description: () => t('mnist.chart.lossDescription'),
+  });
+  const accuracyChart = new LineChart(accuracyHost, {
+    xLabel: () => t('chart.iteration'),
+    yLabel: () => t('chart.accuracy'),
+    series: [{ label: () => t('mnist.chart.testAccuracy'), color: okabeIto.vermillion }],
+    height: 220,
+    yRange: [0, 1],
+    description: () => t('mnist.chart.accuracyDescription'),
+  });
+
+  let trained = false;
+  let training = false;
+  let loaded: Extract<FromWorker, { type: 'loaded' }> | null = null;
+  let lastStatus: () => string = () => t('mnist.status.loading');
+  const losses: { x: number[]; y: number[] } = { x: [], y: [] };
+  const accuracies: { x: number[]; y: number[] } = { x: [], y: [] };
+  let config: TrainConfig | null = null;
+
+  function setStatus(text: () => string, state: string): void {
+    lastStatus = text;
+    status.textContent = text();
+    status.dataset.state = state;
+  }
+
+  function showArchitecture(): void {
+    architecture.textContent = t('mnist.architecture', { hidden: hidden.value });
+    hidden.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
+    batch.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
+  }
+
+  function setTraining(on: boolean): void {
+    training = on;
+    trainButton.disabled = on;
+    stopButton.disabled = !on;
+    measureButton.disabled = on;
+  }
+
+  trainButton.addEventListener('click', () => {
+    config = { hidden: Number(hidden.value), learningRate: lr.value, batchSize: Number(batch.value), epochs: epochs.value, optimizer: optimizer.value };
+    losses.x = [];
+    losses.y = [];
+    accuracies.x = [];
+    accuracies.y = [];
+    progress.value = 0;
+    stats.accuracy.value.textContent = '—';
+    delete stats.accuracy.value.dataset.value;
+    setTraining(true);
+    send({ type: 'train', config });
+  });
+  stopButton.addEventListener('click', () => send({ type: 'stop' }));
+  hidden.onChange(showArchitecture);
+
+  // ---------------------------------------------------------------- drawing
+  const padCanvas = el('canvas', { class: 'digit-pad', id: 'mnist-pad', 'data-i18n-aria-label': 'mnist.draw.canvas', role: 'img' });
+  const clearButton = button({ id: 'mnist-clear', label: 'mnist.draw.clear' });
+  const predictionText = el('p', { class: 'readout', id: 'mnist-prediction', 'aria-live': 'polite' });
+  const bars = el('div', { class: 'bars', id: 'mnist-probabilities' });
+  byId('mnist-draw-card').append(el('div', { class: 'grid even' }, el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton)), el('div', {}, predictionText, bars)));
+  let probabilities: number[] | null = null;
+  let lastPredict = 0;
+  const pad = new DigitPad(padCanvas, (final) => {
+    const now = performance.now();
+    if (!final && now - lastPredict < 120) return;
+    lastPredict = now;
+    send({ type: 'predict', pixels: pad.pixels() });
+  });
+  clearButton.addEventListener('click', () => {
+    pad.clear();
+    probabilities = null;
+    showPrediction();
+  });
+
+  function showPrediction(): void {
+    if (probabilities === null || !pad.hasInk) {
+      predictionText.textContent = t('mnist.draw.empty');
+      predictionText.dataset.digit = '';
+      bars.replaceChildren();
+      return;
+    }
+    const p = probabilities;
+    const best = p.indexOf(Math.max(...p));
+    predictionText.textContent = (trained ? '' : t('mnist.draw.untrained') + ' ') + t('mnist.draw.prediction', { digit: best, p: fmt(p[best]!, 3) });
+    predictionText.dataset.digit = String(best);
+    bars.replaceChildren(
+      el('h4', {}, t('mnist.draw.probabilities')),
+      ...p.map((v, k) =>
+        el(
+          'div',
+          { class: 'bar-row' },
+          el('span', { class: 'bar-label' }, t('mnist.draw.digit', { k }) + (k === best ? ' ◀' : '')),
+          el('span', { class: 'bar-track' }, el('span', { class: 'bar', style: `left:0;width:${v * 100}%;background:${k === best ? classColor(1) : classColor(0)}` })),
+          el('span', { class: 'bar-value' }, fmt(v, 3)),
+        ),
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- throughput
+  const measureButton = button({ id: 'mnist-measure', label: 'mnist.throughput.run', kind: 'primary' });
+  const throughputCanvas = el('canvas', { class: 'plot', id: 'mnist-throughput-chart', role: 'img' });
+  const throughputStatus = el('p', { class: 'status', id: 'mnist-throughput-status', 'aria-live': 'polite' });
+  const throughputTable = el('table', { class: 'matrix', id: 'mnist-throughput-table' });
+  byId('mnist-throughput-card').append(el('div', { class: 'buttons' }, measureButton), throughputStatus, el('div', { class: 'grid' }, el('div', {}, throughputCanvas), throughputTable));
+  const throughputChart = new BarChart(throughputCanvas, 0.5);
+  const rates = new Map<number, { samplesPerSecond: number; iterations: number }>();
+
+  function showThroughput(): void {
+    const sizes = THROUGHPUT_BATCHES.filter((b) => rates.has(b));
+    throughputChart.set({
+      categories: sizes.map(String),
+      series: [{ label: t('mnist.throughput.series'), color: okabeIto.blue, values: sizes.map((b) => rates.get(b)!.samplesPerSecond) }],
+      xLabel: t('mnist.throughput.x'),
+      yLabel: t('mnist.throughput.y'),
+      log: true,
+    });
+    throughputTable.replaceChildren(
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('mnist.throughput.colBatch')), el('th', { scope: 'col' }, t('mnist.throughput.colRate')), el('th', { scope: 'col' }, t('mnist.throughput.colIterations')))),
+      el(
+        'tbody',
+        {},
+        ...sizes.map((b) => el('tr', { 'data-batch': b, 'data-rate': rates.get(b)!.samplesPerSecond }, el('th', { scope: 'row' }, String(b)), el('td', {}, fmt(rates.get(b)!.samplesPerSecond, 4)), el('td', {}, String(rates.get(b)!.iterations)))),
+      ),
+    );
+  }
+
+  measureButton.addEventListener('click', () => {
+    rates.clear();
+    showThroughput();
+    measureButton.disabled = true;
+    trainButton.disabled = true;
+    throughputStatus.dataset.state = 'running';
+    throughputStatus.textContent = t('mnist.throughput.running', { size: THROUGHPUT_BATCHES[0]! });
+    send({ type: 'throughput', batchSizes: THROUGHPUT_BATCHES, secondsEach: 0.8 });
+  });
+
+  function throughputSummary(): void {
+    const one = rates.get(1)?.samplesPerSecond;
+    if (one === undefined) return;
+    let best = 1;
+    for (const [b, r] of rates) if (r.samplesPerSecond > rates.get(best)!.samplesPerSecond) best = b;
+    throughputStatus.dataset.state = 'done';
+    throughputStatus.textContent = t('mnist.throughput.done', { best, ratio: fmt(rates.get(best)!.samplesPerSecond / one, 3) });
+  }
+
+  // ---------------------------------------------------------------- messages
+  worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    const m = event.data;
+    switch (m.type) {
+      case 'loaded':
+        loaded = m;
+        trainButton.disabled = false;
+        measureButton.disabled = false;
+        setStatus(() => t('mnist.status.loaded', { seconds: fmt(m.seconds, 2), train: m.trainSize, test: m.testSize, backend: `${m.backend}${m.threads > 1 ? ` × ${m.threads}` : ''}` }), 'idle');
+        break;
+      case 'progress': {
+        progress.max = m.totalIterations;
+        progress.value = m.iteration;
+        m.losses.forEach((loss, k) => {
+          losses.x.push(m.iteration - m.losses.length + 1 + k);
+          losses.y.push(loss);
+        });
+        lossChart.setData(losses.x, [losses.y]);
+        stats.epoch.value.textContent = String(m.epoch + 1);
+        stats.iteration.value.textContent = String(m.iteration);
+        stats.loss.value.textContent = fmt(m.loss, 3);
+        const c = config!;
+        setStatus(() => t('mnist.status.training', { epoch: m.epoch + 1, epochs: c.epochs, iteration: m.iteration, total: m.totalIterations }), 'running');
+        break;
+      }
+      case 'evaluated':
+        accuracies.x.push(m.iteration);
+        accuracies.y.push(m.testAccuracy);
+        accuracyChart.setData(accuracies.x, [accuracies.y]);
+        stats.accuracy.value.textContent = fmt(m.testAccuracy, 3);
+        stats.accuracy.value.dataset.value = String(m.testAccuracy);
+        break;
+      case 'done':
+        trained = true;
+        setTraining(false);
+        progress.value = m.stopped ? progress.value : progress.max;
+        setStatus(
+          () => (m.stopped ? t('mnist.status.stopped', { accuracy: fmt(m.testAccuracy, 3) }) : t('mnist.status.done', { seconds: fmt(m.seconds, 3), rate: fmt(m.samplesPerSecond, 3), accuracy: fmt(m.testAccuracy, 3) })),
+          'done',
+        );
+        if (pad.hasInk) send({ type: 'predict', pixels: pad.pixels() });
+        break;
+      case 'prediction':
+        probabilities = m.probabilities;
+        showPrediction();
+        break;
+      case 'throughput': {
+        rates.set(m.batchSize, { samplesPerSecond: m.samplesPerSecond, iterations: m.iterations });
+        showThroughput();
+        const next = THROUGHPUT_BATCHES[THROUGHPUT_BATCHES.indexOf(m.batchSize) + 1];
+        if (next !== undefined) throughputStatus.textContent = t('mnist.throughput.running', { size: next });
+        break;
+      }
+      case 'throughputDone':
+        measureButton.disabled = training;
+        trainButton.disabled = training;
+        throughputSummary();
+        break;
+      case 'error':
+        setTraining(false);
+        setStatus(() => t('mnist.status.error', { message: m.message }), 'error');
+        break;
+    }
+  };
+  worker.onerror = (event) => setStatus(() => t('mnist.status.error', { message: event.message }), 'error');
+
+  // ---------------------------------------------------------------- heartbeat
+  // Frames the page's own thread draws per second: stays near 60 while the worker trains.
+  let frames = 0;
+  let windowStart = performance.now();
+  let fps = 0;
+  const beat = (now: number): void => {
+    frames++;
+    if (now - windowStart >= 1000) {
+      fps = (frames * 1000) / (now - windowStart);
+      frames = 0;
+      windowStart = now;
+      heartbeatText.textContent = t('mnist.heartbeat', { fps: Math.round(fps) });
+      heartbeatText.dataset.fps = String(fps);
+    }
+    heartbeatBar.style.transform = `translateX(${((now / 1000) % 2 < 1 ? (now / 1000) % 1 : 1 - ((now / 1000) % 1)) * 100}%)`;
+    requestAnimationFrame(beat);
+  };
+  requestAnimationFrame(beat);
+
+  onLanguageChange(() => {
+    showArchitecture();
+    status.textContent = lastStatus();
+    showPrediction();
+    showThroughput();
+    throughputSummary();
+    if (fps > 0) heartbeatText.textContent = t('mnist.heartbeat', { fps: Math.round(fps) });
+  });
+  trainButton.disabled = true;
+  stopButton.disabled = true;
+  measureButton.disabled = true;
+  setStatus(() => t('mnist.status.loading'), 'running');
+  void loaded;
+  send({ type: 'load' });
+}

@@ -1,0 +1,176 @@
+/**
+ * The MNIST worker: loads the built-in digits, trains with model.fit (its callbacks report
+ * progress), answers predictions for the drawing canvas and measures throughput per batch
+ * size. Running here keeps the page's own thread free to draw and respond.
+ */
+import {
+  createOptimizer,
+  DataLoader,
+  Dense,
+  getBackend,
+  loadMnist,
+  manualSeed,
+  noGrad,
+  oneHot,
+  ready,
+  Sequential,
+  tensor,
+  wasmBackendInfo,
+  categoricalCrossentropy,
+  type Tensor,
+} from '../../../src/index.js';
+import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
+
+interface Scope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as Scope;
+
+let data: { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor } | null = null;
+let model: Sequential | null = null;
+let stopRequested = false;
+let training = false;
+
+const post = (message: FromWorker): void => scope.postMessage(message);
+
+function makeModel(hidden: number, seed = 1): Sequential {
+  manualSeed(seed);
+  return new Sequential([new Dense(hidden, { activation: 'relu', inputDim: 784 }), new Dense(10, { activation: 'softmax' })]);
+}
+
+async function load(): Promise<void> {
+  const start = performance.now();
+  const backend = await ready();
+  const split = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
+  data = { xTrain: split.xTrain, yTrain: oneHot(split.yTrain, 10), xTest: split.xTest, yTest: oneHot(split.yTest, 10) };
+  post({
+    type: 'loaded',
+    trainSize: split.xTrain.shape[0]!,
+    testSize: split.xTest.shape[0]!,
+    backend: getBackend() || backend,
+    threads: wasmBackendInfo()?.threads ?? 1,
+    seconds: (performance.now() - start) / 1000,
+  });
+}
+
+async function train(config: TrainConfig): Promise<void> {
+  if (data === null) await load();
+  const d = data!;
+  training = true;
+  stopRequested = false;
+  model = makeModel(config.hidden);
+  model.compile({ optimizer: { type: config.optimizer, learningRate: config.learningRate }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const iterationsPerEpoch = Math.ceil(d.xTrain.shape[0]! / config.batchSize);
+  const totalIterations = iterationsPerEpoch * config.epochs;
+  // About ten test evaluations per epoch draw the accuracy curve without slowing training much.
+  const evaluateEvery = Math.max(1, Math.floor(iterationsPerEpoch / 10));
+  const start = performance.now();
+  let lastPost = 0;
+  let pending: number[] = [];
+  const m = model;
+  const evaluate = (iteration: number): void => {
+    const { loss, accuracy } = m.evaluate(d.xTest, d.yTest, { batchSize: 500 });
+    post({ type: 'evaluated', iteration, testLoss: loss!, testAccuracy: accuracy! });
+  };
+  evaluate(0);
+  const history = await m.fit(d.xTrain, d.yTrain, {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: 2,
+    callbacks: [
+      {
+        onBatchEnd: (_batch, logs, context) => {
+          const now = performance.now();
+          pending.push(logs.loss);
+          // A message every few dozen milliseconds carries every batch loss since the last one.
+          if (now - lastPost > 40 || logs.iteration === totalIterations || stopRequested) {
+            post({ type: 'progress', iteration: logs.iteration, totalIterations, epoch: logs.epoch, loss: logs.loss, losses: pending });
+            pending = [];
+            lastPost = now;
+          }
+          if (logs.iteration % evaluateEvery === 0 && logs.iteration !== totalIterations) evaluate(logs.iteration);
+          if (stopRequested) context.stop('callback', 'stopped from the page');
+        },
+      },
+    ],
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const { loss, accuracy } = m.evaluate(d.xTest, d.yTest, { batchSize: 500 });
+  const iterations = history.iterationLoss.length;
+  const n = d.xTrain.shape[0]!;
+  // Every epoch but a stopped last one saw all n samples; a partial epoch saw full batches.
+  const samples = Math.floor(iterations / iterationsPerEpoch) * n + (iterations % iterationsPerEpoch) * config.batchSize;
+  post({ type: 'evaluated', iteration: iterations, testLoss: loss!, testAccuracy: accuracy! });
+  post({ type: 'done', testLoss: loss!, testAccuracy: accuracy!, seconds, samplesPerSecond: samples / seconds, stopped: history.stopped !== null });
+  training = false;
+}
+
+function predict(pixels: Float32Array): void {
+  const m = model ?? makeModel(128);
+  const probabilities = noGrad(() => m.predict(tensor(pixels, [1, 784])));
+  post({ type: 'prediction', probabilities: Array.from(probabilities.data) });
+}
+
+/**
+ * Samples per second of training (forward, loss, backward, update) for each batch size, on
+ * the same network: small batches pay the per-iteration overhead for few samples; large ones
+ * keep the arithmetic units busy. The first iteration of each size is a warm-up, not counted.
+ */
+async function throughput(batchSizes: number[], secondsEach: number): Promise<void> {
+  if (data === null) await load();
+  const d = data!;
+  for (const batchSize of batchSizes) {
+    const net = makeModel(128, 3);
+    const optimizer = createOptimizer({ type: 'sgd', learningRate: 0.01 }, net.parameters());
+    const loader = new DataLoader(d.xTrain, d.yTrain, { batchSize, shuffle: true, seed: 4 });
+    let batches = loader[Symbol.iterator]();
+    const next = (): { x: Tensor; y: Tensor } => {
+      let n = batches.next();
+      if (n.done) {
+        batches = loader[Symbol.iterator]();
+        n = batches.next();
+      }
+      return n.value as { x: Tensor; y: Tensor };
+    };
+    const iterate = (): void => {
+      const { x, y } = next();
+      const loss = categoricalCrossentropy(y, net.forward(x));
+      optimizer.zeroGrad();
+      loss.backward();
+      optimizer.step();
+    };
+    iterate();
+    let iterations = 0;
+    const start = performance.now();
+    while (performance.now() - start < secondsEach * 1000 || iterations < 2) {
+      iterate();
+      iterations++;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    post({ type: 'throughput', batchSize, samplesPerSecond: (iterations * batchSize) / seconds, iterations });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  post({ type: 'throughputDone' });
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  const run = async (): Promise<void> => {
+    switch (message.type) {
+      case 'load': return load();
+      case 'train':
+        if (!training) await train(message.config);
+        return;
+      case 'stop':
+        stopRequested = true;
+        return;
+      case 'predict': return predict(message.pixels);
+      case 'throughput': return throughput(message.batchSizes, message.secondsEach);
+    }
+  };
+  run().catch((error: unknown) => {
+    training = false;
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  });
+};

@@ -1,0 +1,440 @@
+/**
+ * The training playground: data, network, loss, optimizer, schedule, batch size, L2, dropout,
+ * early stopping; play / pause / one step / one epoch; the decision boundary, live curves,
+ * confusion matrix, a comparison with the previous run, the whole setup in the URL, and
+ * export of the trained model in TensorFlow.js format.
+ */
+import type { Sequential } from '../../../src/index.js';
+import { button, checkbox, select, slider, type Choice } from '../common/controls.js';
+import { byId, el, fmt } from '../common/dom.js';
+import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { readParams, writeParams } from '../common/url-state.js';
+import { BoundaryView } from './boundary.js';
+import { TrainingCharts } from './charts.js';
+import { renderConfusion } from './confusion.js';
+import { csvPicker, readCsv, type LoadedCsv } from './csv-loader.js';
+import { lossMismatch, prepare, rawData, type PreparedData, type RawData } from './data.js';
+import { exportModelJson, exportPreprocessing, exportWeights } from './export.js';
+import { LayersEditor } from './layers-editor.js';
+import { buildModel, buildOptimizer, lossFunctions, SCHEDULE_EPOCHS } from './model.js';
+import {
+  dataSets,
+  defaultNoise,
+  lossIds,
+  optimizerIds,
+  scheduleIds,
+  stateFromParams,
+  stateToParams,
+  type DataSetId,
+  type LossId,
+  type OptimizerId,
+  type PlaygroundState,
+  type ScheduleId,
+} from './state.js';
+import { Trainer } from './trainer.js';
+
+const FRAME_BUDGET_MS = 12;
+const speeds = ['iteration', 'epoch', 'fast'] as const;
+type Speed = (typeof speeds)[number];
+
+function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
+  const value = el('span', { class: 'value', id });
+  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
+}
+
+export function mountPlayground(): void {
+  const state: PlaygroundState = stateFromParams(readParams());
+  let csv: LoadedCsv | null = null;
+  if (state.data === 'csv') state.data = 'xor'; // A link cannot carry the reader's file.
+
+  // ---------------------------------------------------------------- controls
+  const dataSelect = select<DataSetId>({ id: 'pg-data', label: 'pg.data', choices: dataSets.map((d) => ({ value: d, label: `pg.data.${d}` })), value: state.data });
+  const samples = slider({ id: 'pg-samples', label: 'pg.samples', min: 50, max: 1000, step: 10, value: state.samples, format: (v) => String(v) });
+  const noise = slider({ id: 'pg-noise', label: 'pg.noise', min: 0, max: 1, step: 0.01, value: state.noise });
+  const classes = slider({ id: 'pg-classes', label: 'pg.classes', min: 2, max: 6, step: 1, value: state.classes, format: (v) => String(v) });
+  const testFraction = slider({ id: 'pg-test', label: 'pg.testFraction', min: 0.1, max: 0.9, step: 0.05, value: state.testFraction, format: (v) => `${Math.round(v * 100)} %` });
+  const seed = el('input', { type: 'number', id: 'pg-seed', min: 0, step: 1, value: state.seed });
+  const seedControl = el('div', { class: 'control' }, el('label', { for: 'pg-seed', 'data-i18n': 'pg.seed' }), seed);
+  const csvError = el('p', { class: 'error', id: 'pg-csv-error', role: 'alert', hidden: true });
+  const csvTarget = select<string>({ id: 'pg-csv-target', label: 'pg.csv.target', choices: [], value: '' });
+  const csvInfo = el('p', { class: 'note', id: 'pg-csv-info' });
+  const csvBox = el('div', { class: 'csv' }, csvPicker(onCsvText), csvError, csvTarget.root, csvInfo);
+  csvTarget.root.hidden = true;
+
+  const layersEditor = new LayersEditor((layers) => {
+    state.layers = layers;
+    rebuild();
+  });
+  const lossSelect = select<LossId>({ id: 'pg-loss', label: 'pg.loss', choices: lossIds.map((l) => ({ value: l, label: `pg.loss.${l}` })), value: state.loss });
+  const optimizerSelect = select<OptimizerId>({
+    id: 'pg-optimizer',
+    label: 'control.optimizer',
+    choices: optimizerIds.map((o): Choice<OptimizerId> => ({ value: o, label: `optimizer.${o}` })),
+    value: state.optimizer,
+  });
+  const lr = slider({ id: 'pg-lr', label: 'control.learningRate', min: 0.0001, max: 3, step: 0.01, value: state.learningRate, log: true });
+  const scheduleSelect = select<ScheduleId>({ id: 'pg-schedule', label: 'pg.schedule', choices: scheduleIds.map((s) => ({ value: s, label: `pg.schedule.${s}` })), value: state.schedule });
+  const batchInput = el('input', { type: 'number', id: 'pg-batch', min: 1, step: 1, value: state.batchSize || 1, inputmode: 'numeric' });
+  const batchKind = el('span', { class: 'note', id: 'pg-batch-kind' });
+  const batchButtons = (['full', 'stochastic', 'mini'] as const).map((kind) => {
+    const b = el('button', { type: 'button', id: `pg-batch-${kind}`, 'data-i18n': `pg.batch.${kind}` });
+    b.addEventListener('click', () => {
+      state.batchSize = kind === 'full' ? 0 : kind === 'stochastic' ? 1 : 32;
+      rebuild();
+    });
+    return b;
+  });
+  const batchControl = el(
+    'div',
+    { class: 'control batch' },
+    el('label', { for: 'pg-batch', 'data-i18n': 'pg.batchSize' }),
+    el('div', { class: 'buttons' }, batchInput, ...batchButtons),
+    batchKind,
+  );
+  const l2 = slider({ id: 'pg-l2', label: 'pg.l2', min: 0, max: 0.05, step: 0.001, value: state.l2 });
+  const dropout = slider({ id: 'pg-dropout', label: 'pg.dropout', min: 0, max: 0.6, step: 0.05, value: state.dropout });
+  const earlyStop = checkbox({ id: 'pg-early', label: 'pg.earlyStopping', checked: state.earlyStopping });
+  const patience = el('input', { type: 'number', id: 'pg-patience', min: 1, step: 1, value: state.patience, inputmode: 'numeric' });
+  const patienceControl = el('div', { class: 'control' }, el('label', { for: 'pg-patience', 'data-i18n': 'pg.patience' }), patience);
+  const compare = checkbox({ id: 'pg-compare', label: 'pg.compare', checked: false });
+
+  const speed = select<Speed>({ id: 'pg-speed', label: 'control.speed', choices: speeds.map((v) => ({ value: v, label: `pg.speed.${v}` })), value: 'epoch' });
+  const playButton = button({ id: 'pg-play', label: 'control.play', kind: 'primary' });
+  const stepButton = button({ id: 'pg-step', label: 'control.step' });
+  const epochButton = button({ id: 'pg-epoch', label: 'control.epoch' });
+  const resetButton = button({ id: 'pg-reset', label: 'control.reset' });
+  const exportJson = button({ id: 'pg-export-json', label: 'pg.export.json' });
+  const exportBin = button({ id: 'pg-export-bin', label: 'pg.export.bin' });
+  const exportPrep = button({ id: 'pg-export-prep', label: 'pg.export.prep' });
+
+  const epochCounter = el('strong', { id: 'pg-epoch-count' });
+  const iterationCounter = el('strong', { id: 'pg-iteration-count' });
+  const batchCounter = el('strong', { id: 'pg-batch-count' });
+  const definitions = el('dl', { class: 'defs', id: 'pg-definitions' });
+  const status = el('p', { class: 'status', id: 'pg-status', role: 'status', 'aria-live': 'polite' });
+  const stats = {
+    trainLoss: stat('pg-train-loss', 'pg.stat.trainLoss'),
+    testLoss: stat('pg-test-loss', 'pg.stat.testLoss'),
+    trainAccuracy: stat('pg-train-accuracy', 'pg.stat.trainAccuracy'),
+    testAccuracy: stat('pg-test-accuracy', 'pg.stat.testAccuracy'),
+    learningRate: stat('pg-current-lr', 'pg.stat.learningRate'),
+  };
+  const canvas = el('canvas', { class: 'plot', id: 'pg-boundary', role: 'img', 'data-i18n-aria-label': 'pg.boundary.description' });
+  const boundaryNote = el('p', { class: 'note', id: 'pg-boundary-note' });
+  const confusionHost = el('div', { id: 'pg-confusion' });
+  const lossHost = el('div', { id: 'pg-loss-chart' });
+  const accuracyHost = el('div', { id: 'pg-accuracy-chart' });
+  const accuracyCard = el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.chart.accuracy' }), accuracyHost);
+
+  byId('pg-toolbar').append(
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('div', { class: 'buttons' }, playButton, stepButton, epochButton, resetButton),
+      speed.root,
+      el(
+        'div',
+        { class: 'counters' },
+        el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.epoch' }), ' ', epochCounter),
+        el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.iteration' }), ' ', iterationCounter),
+        el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.batch' }), ' ', batchCounter),
+      ),
+    ),
+    definitions,
+    status,
+  );
+  byId('pg-data-card').append(dataSelect.root, samples.root, noise.root, classes.root, testFraction.root, seedControl, csvBox);
+  byId('pg-model-card').append(
+    layersEditor.root,
+    el('div', { class: 'controls' }, lossSelect.root, optimizerSelect.root, lr.root, scheduleSelect.root),
+    el('p', { class: 'note', id: 'pg-schedule-note' }),
+    batchControl,
+    el('div', { class: 'controls' }, l2.root, dropout.root),
+    el('div', { class: 'controls' }, earlyStop.root, patienceControl, compare.root),
+    el('h3', { 'data-i18n': 'pg.export.title' }),
+    el('div', { class: 'buttons' }, exportJson, exportBin, exportPrep),
+    el('p', { class: 'note', 'data-i18n': 'pg.export.note' }),
+  );
+  byId('pg-view').append(canvas, el('p', { class: 'legend', 'data-i18n': 'pg.boundary.legend' }), boundaryNote, el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)));
+  byId('pg-charts').append(el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.chart.loss' }), lossHost), accuracyCard, el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.confusion.title' }), confusionHost));
+
+  const boundary = new BoundaryView(canvas);
+  const charts = new TrainingCharts(lossHost, accuracyHost);
+
+  // ---------------------------------------------------------------- the run
+  let raw: RawData | null = null;
+  let rawKey = '';
+  let data: PreparedData | null = null;
+  let model: Sequential | null = null;
+  let trainer: Trainer | null = null;
+  let problem: string | null = null;
+  let playing = false;
+
+  function dataKey(): string {
+    return JSON.stringify([state.data, state.samples, state.noise, state.classes, state.seed, csv?.name, csv?.target]);
+  }
+
+  /** Start a new run from the state (the previous one is kept for comparison if asked). */
+  function rebuild(): void {
+    setPlaying(false);
+    if (compare.input.checked && trainer !== null && trainer.epochs.length > 1) charts.setPrevious(trainer.epochs);
+    else if (!compare.input.checked) charts.setPrevious(null);
+    syncControls();
+    writeParams(stateToParams(state));
+    problem = null;
+    trainer = null;
+    try {
+      const key = dataKey();
+      if (raw === null || key !== rawKey) {
+        raw = rawData(state, csv?.table ?? null);
+        rawKey = key;
+      }
+      const mismatch = lossMismatch(raw.task, raw.numClasses, state.loss);
+      if (mismatch !== null) {
+        problem = mismatch.key === 'pg.error.bceClasses' ? t(mismatch.key, { classes: mismatch.classes }) : t(mismatch.key, { loss: t(`pg.loss.${mismatch.loss}`) });
+      } else {
+        data = prepare(state, raw);
+        model = buildModel(state, data);
+        const batch = state.batchSize === 0 ? data.xTrain.shape[0]! : Math.min(state.batchSize, data.xTrain.shape[0]!);
+        const iterationsPerEpoch = Math.ceil(data.xTrain.shape[0]! / batch);
+        trainer = new Trainer(model, buildOptimizer(state, model, iterationsPerEpoch), lossFunctions[state.loss], data, state.batchSize, state.seed + 2, state.earlyStopping ? state.patience : null);
+        if (BoundaryView.canShow(data)) boundary.setData(data, model);
+      }
+    } catch (error) {
+      problem = t('pg.error.generic', { message: error instanceof Error ? error.message : String(error) });
+    }
+    render();
+  }
+
+  function syncControls(): void {
+    dataSelect.value = state.data;
+    const synthetic = state.data !== 'csv';
+    for (const c of [samples, noise]) c.root.hidden = !synthetic;
+    classes.root.hidden = !(state.data === 'spiral' || state.data === 'gaussians');
+    seedControl.hidden = false;
+    csvTarget.root.hidden = csv === null;
+    lossSelect.value = state.loss;
+    optimizerSelect.value = state.optimizer;
+    scheduleSelect.value = state.schedule;
+    batchInput.value = String(state.batchSize === 0 ? Math.max(1, Math.round(state.samples * (1 - state.testFraction))) : state.batchSize);
+    earlyStop.input.checked = state.earlyStopping;
+    patienceControl.hidden = !state.earlyStopping;
+    const task = raw?.task;
+    const output =
+      data === null || task === undefined
+        ? ''
+        : t('pg.layers.output', {
+            units: data.outputUnits,
+            activation: data.outputActivation,
+          });
+    layersEditor.set(state.layers, output);
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function render(): void {
+    const hasRun = trainer !== null && data !== null;
+    for (const b of [playButton, stepButton, epochButton, exportJson, exportBin]) b.disabled = !hasRun;
+    exportPrep.hidden = data?.scaling == null;
+    if (data !== null && raw !== null) layersEditor.set(state.layers, t('pg.layers.output', { units: data.outputUnits, activation: data.outputActivation }));
+    if (!hasRun) {
+      status.dataset.state = 'error';
+      status.textContent = problem ?? '';
+      return;
+    }
+    const tr = trainer!;
+    const d = data!;
+    const n = d.xTrain.shape[0]!;
+    epochCounter.textContent = String(tr.epoch);
+    iterationCounter.textContent = String(tr.iteration);
+    batchCounter.textContent = `${tr.batchInEpoch} / ${tr.iterationsPerEpoch}`;
+    const batch = tr.loader.batchSize;
+    batchKind.textContent = t(batch === n ? 'pg.batch.isFull' : batch === 1 ? 'pg.batch.isStochastic' : 'pg.batch.isMini', { size: batch, n });
+    definitions.replaceChildren(
+      el('dt', {}, t('pg.counter.epoch')),
+      el('dd', {}, t('pg.define.epoch', { n })),
+      el('dt', {}, t('pg.counter.iteration')),
+      el('dd', {}, t('pg.define.iteration')),
+      el('dt', {}, t('pg.counter.batch')),
+      el('dd', {}, t('pg.define.batch', { size: batch, iterations: tr.iterationsPerEpoch })),
+    );
+    const last = tr.epochs.at(-1)!;
+    const show = (s: { value: HTMLElement }, v: number | null, digits = 4): void => {
+      s.value.textContent = v === null ? '—' : fmt(v, digits);
+      s.value.dataset.value = v === null ? '' : String(v);
+    };
+    show(stats.trainLoss, last.trainLoss);
+    show(stats.testLoss, last.testLoss);
+    show(stats.trainAccuracy, last.trainAccuracy, 3);
+    show(stats.testAccuracy, last.testAccuracy, 3);
+    show(stats.learningRate, tr.optimizer.currentLearningRate, 3);
+    accuracyCard.hidden = d.task !== 'classification';
+    status.dataset.state = tr.stopped !== null ? (tr.stopped.kind === 'diverged' ? 'diverged' : 'done') : playing ? 'running' : 'idle';
+    status.textContent = statusText(tr);
+    byId('pg-schedule-note').textContent = t(`pg.schedule.${state.schedule}.about`, { epochs: SCHEDULE_EPOCHS });
+    if (BoundaryView.canShow(d)) {
+      boundary.setModel(tr.model);
+      boundary.draw();
+      canvas.hidden = false;
+      boundaryNote.textContent = '';
+    } else {
+      canvas.hidden = true;
+      boundaryNote.textContent = t('pg.boundary.unavailable', { features: d.xTrain.shape[1]! });
+    }
+    charts.update(tr.epochs);
+    renderConfusion(confusionHost, tr.confusion, d.classNames);
+  }
+
+  function statusText(tr: Trainer): string {
+    const s = tr.stopped;
+    if (s?.kind === 'diverged') return t('pg.status.diverged', { iteration: s.iteration });
+    if (s?.kind === 'earlyStopping') return t('pg.status.earlyStopped', { epoch: tr.epoch, best: s.bestEpoch, loss: fmt(s.best, 4), patience: state.patience });
+    if (tr.iteration === 0) return t('pg.status.ready');
+    return t(playing ? 'pg.status.training' : 'pg.status.paused');
+  }
+
+  // ---------------------------------------------------------------- playing
+  function setPlaying(on: boolean): void {
+    playing = on && trainer !== null && trainer.stopped === null;
+    playButton.dataset.i18n = playing ? 'control.pause' : 'control.play';
+    playButton.textContent = t(playing ? 'control.pause' : 'control.play');
+    playButton.setAttribute('aria-pressed', String(playing));
+    if (playing) requestAnimationFrame(frame);
+  }
+
+  function frame(): void {
+    if (!playing || trainer === null) return;
+    const start = performance.now();
+    const epoch = trainer.epoch;
+    // Train for a slice of the frame at most, then draw: the page stays smooth while it learns.
+    while (performance.now() - start < FRAME_BUDGET_MS) {
+      if (!trainer.step()) {
+        setPlaying(false);
+        break;
+      }
+      if (speed.value === 'iteration' || (speed.value === 'epoch' && trainer.epoch > epoch)) break;
+    }
+    render();
+    if (playing) requestAnimationFrame(frame);
+  }
+
+  // ---------------------------------------------------------------- events
+  function onCsvText(name: string, text: string): void {
+    try {
+      csv = readCsv(name, text);
+      csvError.hidden = true;
+      csvTarget.setChoices(csv.columns.map((c) => ({ value: c, label: 'pg.csv.column' as const })));
+      relabelCsvTargets();
+      csvTarget.value = csv.target;
+      state.data = 'csv';
+      showCsvInfo();
+      rebuild();
+    } catch (error) {
+      csvError.hidden = false;
+      csvError.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  function relabelCsvTargets(): void {
+    // Column names are the file's own words: shown as they are, in either language.
+    csvTarget.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
+  }
+
+  function showCsvInfo(): void {
+    if (csv === null) return;
+    const tb = csv.table;
+    csvInfo.textContent = t(tb.task === 'classification' ? 'pg.csv.infoClasses' : 'pg.csv.infoRegression', {
+      name: csv.name,
+      rows: tb.x.shape[0]!,
+      features: tb.featureNames.length,
+      target: csv.target,
+      classes: tb.numClasses,
+    });
+  }
+
+  csvTarget.onChange((target) => {
+    if (csv === null) return;
+    try {
+      csv = readCsv(csv.name, csv.text, target);
+      csvError.hidden = true;
+      showCsvInfo();
+      rebuild();
+    } catch (error) {
+      csvError.hidden = false;
+      csvError.textContent = error instanceof Error ? error.message : String(error);
+    }
+  });
+  dataSelect.onChange((id) => {
+    if (id === 'csv' && csv === null) {
+      dataSelect.value = state.data;
+      csvError.hidden = false;
+      csvError.textContent = t('pg.csv.none');
+      return;
+    }
+    state.data = id;
+    if (id !== 'csv') {
+      state.noise = defaultNoise[id];
+      noise.value = state.noise;
+      // Regression sets need a regression loss; classification sets a classification one.
+      if ((id === 'line' || id === 'plane') && (state.loss === 'bce' || state.loss === 'cce')) state.loss = 'mse';
+      if ((id === 'spiral' || (id === 'gaussians' && state.classes > 2)) && state.loss === 'bce') state.loss = 'cce';
+    }
+    rebuild();
+  });
+  samples.onChange((v) => ((state.samples = v), rebuild()));
+  noise.onChange((v) => ((state.noise = v), rebuild()));
+  classes.onChange((v) => ((state.classes = v), rebuild()));
+  testFraction.onChange((v) => ((state.testFraction = v), rebuild()));
+  seed.addEventListener('change', () => {
+    const v = Math.round(Number(seed.value));
+    if (Number.isFinite(v) && v >= 0) state.seed = v;
+    seed.value = String(state.seed);
+    rebuild();
+  });
+  lossSelect.onChange((v) => ((state.loss = v), rebuild()));
+  optimizerSelect.onChange((v) => ((state.optimizer = v), rebuild()));
+  lr.onChange((v) => ((state.learningRate = v), rebuild()));
+  scheduleSelect.onChange((v) => ((state.schedule = v), rebuild()));
+  batchInput.addEventListener('change', () => {
+    const v = Math.round(Number(batchInput.value));
+    if (Number.isFinite(v) && v >= 1) state.batchSize = v;
+    rebuild();
+  });
+  l2.onChange((v) => ((state.l2 = v), rebuild()));
+  dropout.onChange((v) => ((state.dropout = v), rebuild()));
+  earlyStop.input.addEventListener('change', () => ((state.earlyStopping = earlyStop.input.checked), rebuild()));
+  patience.addEventListener('change', () => {
+    const v = Math.round(Number(patience.value));
+    if (Number.isFinite(v) && v >= 1) state.patience = v;
+    patience.value = String(state.patience);
+    rebuild();
+  });
+  compare.input.addEventListener('change', () => {
+    if (!compare.input.checked) {
+      charts.setPrevious(null);
+      render();
+    }
+  });
+  playButton.addEventListener('click', () => setPlaying(!playing));
+  stepButton.addEventListener('click', () => {
+    setPlaying(false);
+    trainer?.step();
+    render();
+  });
+  epochButton.addEventListener('click', () => {
+    setPlaying(false);
+    trainer?.runEpoch();
+    render();
+  });
+  resetButton.addEventListener('click', rebuild);
+  exportJson.addEventListener('click', () => model && exportModelJson(model));
+  exportBin.addEventListener('click', () => model && exportWeights(model));
+  exportPrep.addEventListener('click', () => data && exportPreprocessing(data));
+  onLanguageChange(() => {
+    relabelCsvTargets();
+    showCsvInfo();
+    if (problem !== null) rebuild();
+    else render();
+  }, false);
+
+  rebuild();
+}

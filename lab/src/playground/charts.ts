@@ -1,0 +1,56 @@
+/**
+ * Live train and test curves per epoch (loss, and accuracy for classification). In compare
+ * mode the previous run's curves stay on the charts, dashed.
+ */
+import { LineChart, type SeriesSpec } from '../common/chart.js';
+import { okabeIto } from '../common/colors.js';
+import { t } from '../common/i18n.js';
+import type { EpochRecord } from './trainer.js';
+
+export class TrainingCharts {
+  private readonly loss: LineChart;
+  private readonly accuracy: LineChart;
+  private previous: EpochRecord[] | null = null;
+
+  constructor(lossHost: HTMLElement, accuracyHost: HTMLElement) {
+    const series = (): SeriesSpec[] => [
+      { label: () => t('pg.chart.train'), color: okabeIto.blue },
+      { label: () => t('pg.chart.test'), color: okabeIto.vermillion, dash: [8, 4] },
+      { label: () => t('pg.chart.prevTrain'), color: okabeIto.sky, dash: [2, 3], width: 1.5 },
+      { label: () => t('pg.chart.prevTest'), color: okabeIto.orange, dash: [2, 3], width: 1.5 },
+    ];
+    this.loss = new LineChart(lossHost, { xLabel: () => t('chart.epoch'), yLabel: () => t('chart.loss'), series: series(), height: 220, description: () => t('pg.chart.lossDescription') });
+    this.accuracy = new LineChart(accuracyHost, {
+      xLabel: () => t('chart.epoch'),
+      yLabel: () => t('chart.accuracy'),
+      series: series(),
+      height: 220,
+      yRange: [0, 1],
+      description: () => t('pg.chart.accuracyDescription'),
+    });
+  }
+
+  /** Keep `records` as the run to compare against (null: no comparison). */
+  setPrevious(records: EpochRecord[] | null): void {
+    this.previous = records === null ? null : records.slice();
+  }
+
+  update(records: readonly EpochRecord[]): void {
+    const prev = this.previous ?? [];
+    const n = Math.max(records.length, prev.length);
+    const xs = Array.from({ length: n }, (_, i) => i);
+    const column = (rs: readonly EpochRecord[], f: (r: EpochRecord) => number | null): (number | null)[] =>
+      xs.map((i) => {
+        const r = rs[i];
+        const v = r === undefined ? null : f(r);
+        return v !== null && Number.isFinite(v) ? v : null;
+      });
+    this.loss.setData(xs, [column(records, (r) => r.trainLoss), column(records, (r) => r.testLoss), column(prev, (r) => r.trainLoss), column(prev, (r) => r.testLoss)]);
+    this.accuracy.setData(xs, [
+      column(records, (r) => r.trainAccuracy),
+      column(records, (r) => r.testAccuracy),
+      column(prev, (r) => r.trainAccuracy),
+      column(prev, (r) => r.testAccuracy),
+    ]);
+  }
+}

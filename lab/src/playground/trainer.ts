@@ -1,0 +1,157 @@
+/**
+ * Training one iteration at a time, so the page can play, pause, take one step or run one
+ * epoch. Each iteration is the course's four steps with the library's pieces:
+ * predict (model.forward), compare (the loss), adjust (loss.backward(); optimizer.step()).
+ * At the end of each epoch both sets are evaluated and early stopping (the library's
+ * EarlyStopping callback) may end the run.
+ */
+import {
+  accuracy,
+  confusionMatrix,
+  DataLoader,
+  EarlyStopping,
+  History,
+  noGrad,
+  type Logs,
+  type Optimizer,
+  type Sequential,
+  type Tensor,
+  type TrainingContext,
+} from '../../../src/index.js';
+import type { PreparedData } from './data.js';
+import type { LossFunction } from './model.js';
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+}
+
+export type StopReason = { kind: 'earlyStopping'; bestEpoch: number; best: number } | { kind: 'diverged'; iteration: number };
+
+export class Trainer {
+  readonly loader: DataLoader;
+  readonly epochs: EpochRecord[] = [];
+  /** Loss of every iteration's batch. */
+  readonly batchLosses: number[] = [];
+  /** Epochs completed. */
+  epoch = 0;
+  /** Position within the current epoch (batches done). */
+  batchInEpoch = 0;
+  stopped: StopReason | null = null;
+  confusion: number[][] | null = null;
+  private batches: Iterator<{ x: Tensor; y: Tensor | null }>;
+  private readonly earlyStopping: EarlyStopping | null;
+  private readonly context: TrainingContext;
+
+  constructor(
+    readonly model: Sequential,
+    readonly optimizer: Optimizer,
+    readonly loss: LossFunction,
+    readonly data: PreparedData,
+    batchSize: number,
+    seed: number,
+    patience: number | null,
+  ) {
+    this.loader = new DataLoader(data.xTrain, data.yTrain, { batchSize: batchSize === 0 ? 'full' : Math.min(batchSize, data.xTrain.shape[0]!), shuffle: true, seed });
+    this.batches = this.loader[Symbol.iterator]();
+    this.earlyStopping = patience === null ? null : new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true });
+    const history = new History(this.loader.iterationsPerEpoch, this.loader.batchSize, this.loader.numSamples);
+    this.context = {
+      model,
+      history,
+      epochs: Number.POSITIVE_INFINITY,
+      iterationsPerEpoch: this.loader.iterationsPerEpoch,
+      stop: () => {
+        const es = this.earlyStopping!;
+        this.stopped = { kind: 'earlyStopping', bestEpoch: es.bestEpoch + 1, best: es.best };
+      },
+    };
+    this.earlyStopping?.onTrainBegin();
+    this.evaluate();
+  }
+
+  get iteration(): number {
+    return this.optimizer.iterations;
+  }
+
+  get iterationsPerEpoch(): number {
+    return this.loader.iterationsPerEpoch;
+  }
+
+  /** One iteration: one batch, one weight update. Returns false when training has stopped. */
+  step(): boolean {
+    if (this.stopped !== null) return false;
+    const next = this.batches.next();
+    const { x, y } = next.value as { x: Tensor; y: Tensor };
+    const learningRate = this.optimizer.currentLearningRate;
+    this.model.train();
+    const yPred = this.model.forward(x); // 1. predict
+    const loss = this.loss(y, yPred); // 2-3. compare: the loss
+    const value = loss.item();
+    if (!Number.isFinite(value)) {
+      this.stopped = { kind: 'diverged', iteration: this.iteration + 1 };
+      return false;
+    }
+    this.optimizer.zeroGrad();
+    loss.backward(); // 4. adjust: gradients by backpropagation...
+    this.optimizer.step(); // ...and the update
+    this.batchLosses.push(value);
+    this.batchInEpoch++;
+    if (this.batchInEpoch === this.loader.iterationsPerEpoch) this.endEpoch(value, learningRate);
+    return this.stopped === null;
+  }
+
+  /** Iterations until the current epoch ends. */
+  runEpoch(): void {
+    const epoch = this.epoch;
+    while (this.epoch === epoch && this.step()) {
+      // step() ends the epoch itself.
+    }
+  }
+
+  private endEpoch(lastLoss: number, learningRate: number): void {
+    this.epoch++;
+    this.batchInEpoch = 0;
+    this.batches = this.loader[Symbol.iterator]();
+    const record = this.evaluate();
+    if (this.earlyStopping !== null) {
+      const logs: Logs = {
+        epoch: this.epoch - 1,
+        iteration: this.iteration,
+        batch: this.loader.iterationsPerEpoch - 1,
+        loss: lastLoss,
+        metrics: {},
+        learningRate,
+        val: { loss: record.testLoss },
+      };
+      this.earlyStopping.onEpochEnd(this.epoch - 1, logs, this.context);
+      // With restoreBestWeights the model may now hold an earlier epoch's weights.
+      if (this.stopped !== null) this.confusion = this.measureConfusion();
+    }
+  }
+
+  /** Loss and accuracy on both sets, without dropout and without recording a graph. */
+  private evaluate(): EpochRecord {
+    const { data } = this;
+    const classification = data.task === 'classification';
+    const measure = (x: Tensor, y: Tensor): [number, number | null] => {
+      const yPred = this.model.predict(x);
+      return noGrad(() => [this.loss(y, yPred).item(), classification ? accuracy(y, yPred) : null]);
+    };
+    const [trainLoss, trainAccuracy] = measure(data.xTrain, data.yTrain);
+    const [testLoss, testAccuracy] = measure(data.xTest, data.yTest);
+    const record = { epoch: this.epoch, trainLoss, testLoss, trainAccuracy, testAccuracy };
+    this.epochs.push(record);
+    this.confusion = this.measureConfusion();
+    return record;
+  }
+
+  private measureConfusion(): number[][] | null {
+    if (this.data.task !== 'classification') return null;
+    const yPred = this.model.predict(this.data.xTest);
+    return confusionMatrix(this.data.labelsTest, yPred, this.data.numClasses);
+  }
+}
