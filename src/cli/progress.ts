@@ -86,6 +86,8 @@ export class ProgressPrinter implements Callback {
         barsize: 24,
         barCompleteChar: '=',
         barIncompleteChar: '.',
+        // The summary line replaces the finished bar, as in Keras.
+        clearOnComplete: true,
         hideCursor: null,
         fps: 10,
         etaBuffer: 50,
