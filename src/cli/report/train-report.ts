@@ -130,7 +130,7 @@ export function renderTrainReport(input: TrainReportInput): string {
   curves.push({ type: 'chart', chart: learningRateChart(history) });
   const sections: Section[] = [{ title: 'Training curves', blocks: curves }];
   if (input.gradientNorms !== null && input.gradientNorms.iterations.length > 0) {
-    sections.push({ title: 'Gradients', blocks: [{ type: 'chart', chart: gradientNormChart(input.gradientNorms) }] });
+    sections.push({ title: 'Gradients', blocks: [{ type: 'chart', chart: { ...gradientNormChart(input.gradientNorms), wide: true } }] });
   }
   if (input.evaluation !== null) {
     const e = input.evaluation;
