@@ -4,6 +4,11 @@ import type { Sequential } from '../node.js';
 import type { TrainSettings } from './settings.js';
 import type { TaskPlan } from './task.js';
 
+/** "1 iteration", "23 iterations". */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function gradientDescentKind(batchSize: number, samples: number): string {
   if (batchSize >= samples) return 'batch gradient descent: every iteration sees all samples';
   if (batchSize === 1) return 'stochastic gradient descent: one sample per iteration';

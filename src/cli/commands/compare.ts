@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { mae, mse, Random, type Tensor } from '../../node.js';
 import { packageVersion, processConsole, type Console } from '../console.js';
-import { architecture, gradientDescentKind, learningRateText, weightsAreFinite } from '../describe.js';
+import { architecture, count, gradientDescentKind, learningRateText, weightsAreFinite } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel } from '../evaluation.js';
 import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
@@ -125,7 +125,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
     const runNetwork = architecture(settings, run.plan, run.data.preprocessing.inputDim);
     const batch = settings.batchSize === 'full' ? run.trainSamples : Math.min(settings.batchSize, run.trainSamples);
     if (talk) {
-      console.out(`\n[${label}] ${runNetwork}; ${settings.optimizer}, ${learningRateText(settings)}, loss ${run.plan.loss}, batch size ${batch} (${gradientDescentKind(batch, run.trainSamples)}), ${run.iterationsPerEpoch} iterations per epoch`);
+      console.out(`\n[${label}] ${runNetwork}; ${settings.optimizer}, ${learningRateText(settings)}, loss ${run.plan.loss}, batch size ${batch} (${gradientDescentKind(batch, run.trainSamples)}), ${count(run.iterationsPerEpoch, 'iteration')} per epoch`);
     }
     const norms = new GradientNormRecorder(run.model);
     const clock = new ClockRecorder();

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { EarlyStopping, Random, saveModel, type Callback, type Logs, type TrainingContext } from '../../node.js';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint.js';
 import { packageVersion, processConsole, type Console } from '../console.js';
-import { architecture, commandLine, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
+import { architecture, commandLine, count, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel, type Evaluation } from '../evaluation.js';
 import { exists, freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
@@ -161,7 +161,7 @@ export async function train(flags: Record<string, unknown>, console: Console): P
     console.out(`Model:    ${architecture(settings, run.plan, data.preprocessing.inputDim)} (${model.countParameters().toLocaleString('en')} parameters)`);
     console.out(
       `Training: ${settings.optimizer}, ${learningRateText(settings)}, loss ${run.plan.loss}${run.plan.fromLogits ? ' (from logits)' : ''}; batch size ${batch} ` +
-        `(${gradientDescentKind(batch, run.trainSamples)}): ${run.iterationsPerEpoch} iterations per epoch, ${settings.epochs} epochs`,
+        `(${gradientDescentKind(batch, run.trainSamples)}): ${count(run.iterationsPerEpoch, 'iteration')} per epoch, ${count(settings.epochs, 'epoch')}`,
     );
     console.out(`Output:   ${outDir}`);
   }
@@ -317,7 +317,7 @@ async function writeOutputs(
     ['model', `${architecture(settings, plan, data.preprocessing.inputDim)} — ${model.countParameters().toLocaleString('en')} parameters`],
     ['loss', `${plan.loss}${plan.fromLogits ? ' (from logits)' : ''}`],
     ['optimizer', `${settings.optimizer}, ${learningRateText(settings)}`],
-    ['batches', `batch size ${batch} (${gradientDescentKind(batch, run.trainSamples)}), ${run.iterationsPerEpoch} iterations per epoch`],
+    ['batches', `batch size ${batch} (${gradientDescentKind(batch, run.trainSamples)}), ${count(run.iterationsPerEpoch, 'iteration')} per epoch`],
     ['epochs', `${history.epoch.length} of ${settings.epochs}${history.stopped ? ` — ${history.stopped.message}` : ''}`],
     ['training time', `${trainingSeconds.toFixed(1)} s`],
     ['test', evaluation === null ? 'not evaluated (weights not finite)' : formatValues(evaluation.metrics)],
