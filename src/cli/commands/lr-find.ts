@@ -75,7 +75,7 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
   if (talk) {
     console.out(`Data:   ${run.data.description}`);
     console.out(`Model:  ${architecture(settings, run.plan, run.data.preprocessing.inputDim)}; ${settings.optimizer}, loss ${run.plan.loss}, batch size ${settings.batchSize}`);
-    console.out(`Sweep:  learning rate ${startLr} → ${endLr} over ${steps} iterations`);
+    console.out(`Sweep:  learning rate ${plain(startLr)} → ${plain(endLr)} over ${steps} iterations`);
   }
   const history = await run.model.fit(run.data.xTrain, run.yTrain, { epochs, batchSize: settings.batchSize, shuffle: true, seed: settings.seed, callbacks: [stopper] });
   const result = analyseRangeTest(history.iterationLearningRate, history.iterationLoss);
@@ -91,7 +91,7 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
         ['data', run.data.description],
         ['model', architecture(settings, run.plan, run.data.preprocessing.inputDim)],
         ['optimizer', `${settings.optimizer}, loss ${run.plan.loss}, batch size ${settings.batchSize}`],
-        ['sweep', `${startLr} → ${endLr}, ${result.learningRates.length} iterations${result.divergedAt !== null ? ' (stopped when the loss blew up)' : ''}`],
+        ['sweep', `${plain(startLr)} → ${plain(endLr)}, ${result.learningRates.length} iterations${result.divergedAt !== null ? ' (stopped when the loss blew up)' : ''}`],
         ['suggested learning rate', result.suggested === null ? 'none: the loss never fell (start lower, or check the data)' : formatNumber(result.suggested)],
         ['lowest loss at', result.lowest === null ? '—' : formatNumber(result.lowest)],
       ],
@@ -131,6 +131,11 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
   console.out(result.suggested === null ? 'No learning rate made the loss fall: start the sweep lower (--start-lr) or check the data.' : `Suggested learning rate: ${formatNumber(result.suggested)} (steepest fall of the smoothed loss; lowest loss at ${formatNumber(result.lowest!)})`);
   console.out(`Report: ${path.join(outDir, 'report.html')}`);
   return 0;
+}
+
+/** 1e-6 rather than 0.000001. */
+function plain(x: number): string {
+  return x < 1e-3 || x >= 1e5 ? x.toExponential() : String(x);
 }
 
 /** Top of the loss axis: a little above the starting loss (later values may explode). */
