@@ -15,9 +15,9 @@ import { formatError, oneLine } from './errors.js';
 
 const OVERVIEW = `
 Examples:
-  $ gradiente train --data spiral --epochs 100       train, with progress and a report
-  $ gradiente evaluate --model runs/spiral --data spiral
-  $ gradiente predict --model runs/houses --input new-houses.csv --output predictions.csv
+  $ gradiente train --data spiral --out runs/spiral   train, with progress and a report
+  $ gradiente evaluate --model runs/spiral
+  $ gradiente predict --model runs/penguins --input new-penguins.csv --output predictions.csv
   $ gradiente compare --batch-size 1,32,full --data circles
   $ gradiente lr-find --data mnist
   $ gradiente gradcheck --layers 8,4 --loss cce

@@ -14,9 +14,9 @@ import { addCommonOptions, flagsGiven } from './common.js';
 
 const EXAMPLES = `
 Examples:
-  $ gradiente evaluate --model runs/spiral                 # the test part of the data it trained on
-  $ gradiente evaluate --model runs/houses --data csv:new-houses.csv
-  $ gradiente evaluate --model runs/digits/model --data mnist --json
+  $ gradiente evaluate --model runs/penguins             # the test part of the data it trained on
+  $ gradiente evaluate --model runs/penguins --data csv:more-penguins.csv
+  $ gradiente evaluate --model runs/mnist/model --json
 
 Which samples: for the data the model trained on (and for the built-in and synthetic sets)
 the test part it never saw; for any other CSV, JSON or IDX file, all of its rows.`;

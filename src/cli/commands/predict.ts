@@ -10,11 +10,11 @@ import { addCommonOptions, flagsGiven } from './common.js';
 
 const EXAMPLES = `
 Examples:
-  $ gradiente predict --model runs/houses --input new-houses.csv
-  $ gradiente predict --model runs/iris --input flowers.json --output predictions.json
-  $ gradiente predict --model runs/iris --input flowers.csv --output predictions.csv
+  $ gradiente predict --model runs/penguins --input new-penguins.csv
+  $ gradiente predict --model runs/penguins --input new-penguins.json --output predictions.json
+  $ gradiente predict --model runs/penguins --input new-penguins.csv --output predictions.csv
 
-The input needs the model's feature columns (by name; extra target column is ignored).
+The input needs the model's feature columns, by name (a target column, if there, is ignored).
 Classification writes the predicted class, its probability and one p_<class> column per
 class; regression writes predicted_<target>.`;
 

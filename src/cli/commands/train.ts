@@ -25,7 +25,7 @@ const EXAMPLES = `
 Examples:
   $ gradiente train                                   # MNIST digits, 128-64 ReLU network, Adam
   $ gradiente train --data spiral --layers 32,32 --epochs 100 --out runs/spiral
-  $ gradiente train --data csv:houses.csv --target price --loss huber
+  $ gradiente train --data csv:examples/data/penguins.csv --target species --out runs/penguins
   $ gradiente train --data fashion-mnist --batch-size full --lr 0.1 --optimizer sgd
   $ gradiente train --config experiment.json --epochs 20   # flags win over the file
   $ gradiente train --resume runs/spiral                   # continue after Ctrl-C or a crash
