@@ -126,6 +126,10 @@ export async function openPage(
   return { page, context, errors, offOrigin };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+/**
+ * A JPEG of the page (a fraction of a PNG's size, so the committed pictures stay small):
+ * the first screenful, or the whole page with fullPage.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.jpg`), fullPage: options.fullPage ?? false, type: 'jpeg', quality: 72 });
 }

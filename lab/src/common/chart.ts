@@ -78,7 +78,7 @@ export class LineChart {
             stroke: s.color,
             width: s.width ?? 2,
             ...(s.dash ? { dash: s.dash } : {}),
-            ...(s.pointsOnly ? { paths: () => null, points: { show: true, size: 5, fill: s.color, stroke: s.color } } : { points: { show: false } }),
+            ...(s.pointsOnly ? { paths: () => null, points: { show: true, size: 4, fill: s.color, stroke: s.color } } : { points: { show: false } }),
             spanGaps: false,
           })),
         ],

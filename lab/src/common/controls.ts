@@ -27,7 +27,9 @@ export interface SliderOptions {
 export function slider(options: SliderOptions): Slider {
   const { id, log = false } = options;
   const toInput = (v: number): number => (log ? Math.log10(v) : v);
-  const fromInput = (v: number): number => (log ? Number(Math.pow(10, v).toPrecision(3)) : v);
+  // Two significant digits on a log slider: its 1 % steps are finer than that anyway, and it
+  // lands on the round values people type (0.1, 1.5, 0.03).
+  const fromInput = (v: number): number => (log ? Number(Math.pow(10, v).toPrecision(2)) : v);
   const input = el('input', {
     type: 'range',
     id,

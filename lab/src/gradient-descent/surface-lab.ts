@@ -110,9 +110,10 @@ export function mountSurfaceLab(host: HTMLElement): void {
   const chart = new LineChart(chartHost, {
     xLabel: () => t('chart.iteration'),
     yLabel: () => t('chart.loss'),
+    // The noisy batch losses first, so the full loss is drawn on top of them.
     series: [
-      { label: () => t('gd.chart.full'), color: okabeIto.blue },
       { label: () => t('gd.chart.batch'), color: okabeIto.vermillion, pointsOnly: true },
+      { label: () => t('gd.chart.full'), color: okabeIto.blue, width: 2.5 },
     ],
     height: 200,
     description: () => t('gd.chart.description'),
@@ -173,6 +174,9 @@ export function mountSurfaceLab(host: HTMLElement): void {
       lastTime = performance.now();
       pending = 0;
       requestAnimationFrame(tick);
+    } else if (descent !== undefined) {
+      status.textContent = statusText();
+      status.dataset.state = descent.outcome === 'running' ? 'idle' : descent.outcome;
     }
   }
 
@@ -218,7 +222,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
     renderUpdate(last);
     const xs = descent.losses.map((_, k) => k);
     const batchLosses = surface.data && batchSelect.value !== 'batch' ? [null, ...descent.steps.map((s) => s.batchLoss)] : descent.losses.map(() => null);
-    chart.setData(xs, [descent.losses.map((v) => (Number.isFinite(v) ? v : null)), batchLosses]);
+    chart.setData(xs, [batchLosses, descent.losses.map((v) => (Number.isFinite(v) ? v : null))]);
     if (surface.data) fitView.setLine(point[0], point[1]);
   }
 
