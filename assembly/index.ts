@@ -6,7 +6,7 @@
  * every worker writes the same bytes there when it starts, before any kernel runs, so
  * sharing the memory is safe. Nothing here may keep mutable state in memory or globals.
  */
-export { gemm, gemmWorkspaceBytes, gemmTileRows, gemmTileCols } from './gemm';
+export { gemm, gemmWorkspaceBytes, gemmTileRows, gemmTileCols, packSharedA, packSharedB, packedASize, packedBSize } from './gemm';
 export { gemmRowsByRows, gemmRowsByCols } from './gemv';
 export { unary, unaryGrad, binarySame, binaryRows, binaryScalarOp } from './elementwise';
 export { sumColumns, maxColumns, sumRows, maxRows, softmax, softmaxGrad } from './reduce';

@@ -14,7 +14,7 @@ import { jsBackend } from '../js/index.js';
 import { BINARY_CODES, UNARY_CODES } from './codes.js';
 import type { KernelExports } from './kernel-exports.js';
 import type { KernelMemory } from './memory.js';
-import type { ThreadPool } from './pool.js';
+import { ThreadPool } from './pool.js';
 
 /** Everything the backend methods need, set up by initWasmBackend(). */
 export interface WasmRuntime {
@@ -77,7 +77,9 @@ export function createWasmBackend(rt: WasmRuntime): Backend {
       jsBackend.matmul(a, b, out, m, depth, n, transA, transB, bias);
       return;
     }
-    if (!mem.begin(m * depth + depth * n + size + (bias === null ? 0 : n), 4)) {
+    const threaded = rt.pool !== null && rt.threads > 1 && 2 * size * depth >= rt.parallelThreshold && m >= SMALL_ROWS && depth > SMALL_DEPTH;
+    const sharedFloats = threaded ? ThreadPool.sharedFloats(k, m, depth, n) : 0;
+    if (!mem.begin(m * depth + depth * n + size + (bias === null ? 0 : n) + sharedFloats, 5)) {
       jsBackend.matmul(a, b, out, m, depth, n, transA, transB, bias);
       return;
     }
@@ -94,17 +96,11 @@ export function createWasmBackend(rt: WasmRuntime): Backend {
       k.gemmRowsByRows(pa, aRow, aCol, pb, bRow, pc, n, pBias, m, depth, n);
     } else if (m < SMALL_ROWS && !transA) {
       k.gemmRowsByCols(pa, aRow, pb, bCol, pc, n, pBias, m, depth, n);
-    } else if (rt.pool !== null && rt.threads > 1 && 2 * size * depth >= rt.parallelThreshold) {
-      rt.pool.gemm(
-        { a: pa, aRow, aCol, b: pb, bRow, bCol, c: pc, ldc: n, bias: pBias, m, k: depth, n },
-        rt.threads,
-        k,
-        mem.workspaces,
-        tileRows,
-        tileCols,
-      );
+    } else if (threaded) {
+      const job = { a: pa, aRow, aCol, b: pb, bRow, bCol, c: pc, ldc: n, bias: pBias, m, k: depth, n };
+      rt.pool!.gemm(job, rt.threads, k, mem.workspaces[0]!, mem.take(sharedFloats), tileRows, tileCols);
     } else {
-      k.gemm(pa, aRow, aCol, pb, bRow, bCol, pc, n, pBias, depth, 0, m, 0, n, mem.workspaces[0]!);
+      k.gemm(pa, aRow, aCol, pb, bRow, bCol, pc, n, pBias, depth, 0, m, 0, n, mem.workspaces[0]!, 0, 0, m, n);
     }
     mem.get(pc, out as Float32Array, size);
   }

@@ -24,8 +24,8 @@ import { MAX_THREADS, ThreadPool } from './pool.js';
 export interface WasmBackendOptions {
   /**
    * Threads a large matrix product may use, the calling one included. Default: the number of
-   * cores (at most 8). 1 starts no workers. Calling initWasmBackend again with a different
-   * number reconfigures it (it never starts more workers than the first call did).
+   * cores (at most 8). The pool of workers is started once, on the first call, with that many
+   * threads (or `threads`, if more); later calls move `threads` between 1 and the pool size.
    */
   threads?: number;
   /** Use relaxed SIMD (fused multiply-add) when the engine supports it. Default true. */
@@ -81,8 +81,12 @@ async function chooseBuild(shared: boolean, relaxed: boolean): Promise<{ build: 
 async function load(options: WasmBackendOptions): Promise<Loaded | null> {
   if (typeof WebAssembly !== 'object') return null;
   const cores = await hardwareConcurrency();
-  const wanted = Math.max(1, Math.min(options.threads ?? Math.min(cores, 8), MAX_THREADS));
-  const spawn = wanted > 1 ? await workerFactory() : null;
+  const byDefault = Math.min(cores, 8);
+  const wanted = Math.max(1, Math.min(options.threads ?? byDefault, MAX_THREADS));
+  // The pool is sized once, for the cores (or more if asked): `threads` can later move
+  // between 1 and its size without starting workers again. Idle workers sleep.
+  const poolSize = Math.max(wanted, byDefault);
+  const spawn = poolSize > 1 ? await workerFactory() : null;
   const shared = spawn !== null && canShareMemory();
   const chosen = await chooseBuild(shared, options.relaxedSimd ?? true);
   if (chosen === null) return null;
@@ -90,7 +94,7 @@ async function load(options: WasmBackendOptions): Promise<Loaded | null> {
   const memory = createMemory(shared);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const kernels = instance.exports as unknown as KernelExports;
-  const poolThreads = shared ? wanted : 1;
+  const poolThreads = shared ? poolSize : 1;
   const kmem = new KernelMemory(memory, kernels.heapBase(), kernels.gemmWorkspaceBytes(), poolThreads);
   let pool: ThreadPool | null = null;
   if (shared && poolThreads > 1 && spawn !== null) {
@@ -104,7 +108,7 @@ async function load(options: WasmBackendOptions): Promise<Loaded | null> {
     kernels,
     memory: kmem,
     pool,
-    threads: pool?.size ?? 1,
+    threads: Math.min(wanted, pool?.size ?? 1),
     parallelThreshold: options.parallelThreshold ?? 2e6,
   };
   registerBackend(createWasmBackend(runtime));

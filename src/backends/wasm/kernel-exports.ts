@@ -12,8 +12,12 @@ export interface KernelExports {
     b: number, bRow: number, bCol: number,
     c: number, ldc: number, bias: number,
     k: number, m0: number, m1: number, n0: number, n1: number,
-    work: number,
+    work: number, sharedA: number, sharedB: number, m: number, n: number,
   ): void;
+  packedASize(m: number, k: number): number;
+  packedBSize(k: number, n: number): number;
+  packSharedA(a: number, aRow: number, aCol: number, m: number, k: number, dst: number): void;
+  packSharedB(b: number, bRow: number, bCol: number, k: number, n: number, dst: number): void;
   gemmRowsByRows(
     a: number, aRow: number, aCol: number,
     b: number, bRow: number,

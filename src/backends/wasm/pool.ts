@@ -1,29 +1,45 @@
 /**
- * A pool of workers that share the kernels' memory and split large matrix products with the
- * calling thread. The calling thread takes block 0 itself, so a pool of T threads has T − 1
- * workers, and it never goes idle while they compute.
+ * A pool of workers that share the kernels' memory and help the calling thread with large
+ * matrix products.
  *
- * Hand-off goes through the control block in shared memory (CONTROL_INTS int32 slots):
- *   SEQ     job counter: the caller writes the job, then increments it and notifies
- *   DONE    workers finished with the current job
- *   FAILED  set by a worker whose kernel threw
- *   JOB..   the product: a, aRow, aCol, b, bRow, bCol, c, ldc, bias, k
- *   SLOTS.. per thread: m0, m1, n0, n1, workspace, stop
- * The slot numbers must match worker-source.ts.
+ * How a product is shared: the caller packs the operand every part needs (A when C is split
+ * by columns, B when by rows) once, publishes the job, and then it and the workers claim
+ * chunks of C from a counter until none are left. A worker that is asleep, slow to wake or
+ * descheduled (a busy machine) only means the others claim more chunks; the caller never
+ * waits for a worker that has not started, only for chunks already being computed.
+ *
+ * Control block (CONTROL_INTS int32 slots in shared memory; numbers match worker-source.ts):
+ *   SEQ         job counter: bumped (and notified) to publish a job
+ *   FAILED      set by a thread whose kernel threw
+ *   STOP        workers return when they see it
+ *   NEXT        next chunk to claim, tagged with the job: (tag << 20) | index
+ *   DONE        chunks finished
+ *   CHUNKS, BY_COLUMNS, UNIT, ACTIVE  how C is cut, and how many threads may help
+ *   JOB..       a, aRow, aCol, b, bRow, bCol, c, ldc, bias, k, m, n, sharedA, sharedB
+ * The tag makes a claim fail if a slow worker still holds the previous job's parameters.
  */
 import type { HostWorker } from './host.js';
 import type { KernelExports } from './kernel-exports.js';
-import { CONTROL_INTS, type KernelMemory } from './memory.js';
+import type { KernelMemory } from './memory.js';
 import { workerSource } from './worker-source.js';
 
 const SEQ = 0;
-const DONE = 1;
-const FAILED = 3;
-const JOB = 8;
-const SLOTS = 32;
-const SLOT_INTS = 8;
-/** The most threads the control block has slots for. */
-export const MAX_THREADS = Math.floor((CONTROL_INTS - SLOTS) / SLOT_INTS);
+const FAILED = 1;
+const STOP = 2;
+const NEXT = 3;
+const DONE = 4;
+const CHUNKS = 5;
+const BY_COLUMNS = 6;
+const UNIT = 7;
+const ACTIVE = 8;
+const JOB = 16;
+const TAG_SHIFT = 20;
+const TAG_MASK = 0x7ff;
+const INDEX_MASK = (1 << TAG_SHIFT) - 1;
+/** Chunks per thread: enough to balance a late or slow thread, few enough to stay cheap. */
+const CHUNKS_PER_THREAD = 4;
+/** The most threads a pool may have. */
+export const MAX_THREADS = 64;
 
 /** Operands of one product C = op(A)·op(B) [+ bias] already in kernel memory. */
 export interface GemmJob {
@@ -46,8 +62,27 @@ export interface PoolOptions {
   spinMs: number;
 }
 
+/** C is cut by columns (each part needs all of A) when it is wider than tall. */
+function splitsByColumns(m: number, n: number): boolean {
+  return n >= m;
+}
+
+/**
+ * Claim the next chunk of the job tagged `tag`: its index, or −1 when none is left or the
+ * job is no longer the current one. (The same function is in worker-source.ts.)
+ */
+function claim(ctl: Int32Array, tag: number, total: number): number {
+  for (;;) {
+    const c = Atomics.load(ctl, NEXT);
+    if (c >>> TAG_SHIFT !== tag) return -1;
+    const index = c & INDEX_MASK;
+    if (index >= total) return -1;
+    if (Atomics.compareExchange(ctl, NEXT, c, c + 1) === c) return index;
+  }
+}
+
 export class ThreadPool {
-  /** Threads taking part in a product, the caller included. */
+  /** Threads that can take part in a product, the caller included. */
   readonly size: number;
   private readonly workers: HostWorker[];
   private readonly ctl: Int32Array;
@@ -90,7 +125,14 @@ export class ThreadPool {
             worker.onError((error) => reject(error instanceof Error ? error : new Error(String(error))));
           }),
         );
-        worker.post({ module, memory: memory.memory, control: memory.control, slot, spinMs: options.spinMs });
+        worker.post({
+          module,
+          memory: memory.memory,
+          control: memory.control,
+          slot,
+          workspace: memory.workspaces[slot],
+          spinMs: options.spinMs,
+        });
       }
       await Promise.all(started);
       // Ref'd while starting (the ready messages must keep the process alive); from now on an
@@ -103,13 +145,29 @@ export class ThreadPool {
     return new ThreadPool(workers, ctl, blocking);
   }
 
+  /** Floats of scratch `gemm` needs for the operand it packs once. */
+  static sharedFloats(kernels: KernelExports, m: number, k: number, n: number): number {
+    return splitsByColumns(m, n) ? kernels.packedASize(m, k) : kernels.packedBSize(k, n);
+  }
+
   /**
-   * Compute the product on `threads` threads (at most the pool size): the caller's block with
-   * `kernels`, the others on the workers. Splits the longer side of C in whole register tiles.
+   * Compute the product on up to `threads` threads (the caller included), the caller's part
+   * with `kernels` and its workspace. `shared` is scratch of sharedFloats() floats.
    */
-  gemm(job: GemmJob, threads: number, kernels: KernelExports, workspaces: readonly number[], tileRows: number, tileCols: number): void {
+  gemm(job: GemmJob, threads: number, kernels: KernelExports, workspace: number, shared: number, tileRows: number, tileCols: number): void {
     const ctl = this.ctl;
+    const byColumns = splitsByColumns(job.m, job.n);
+    const sharedA = byColumns ? shared : 0;
+    const sharedB = byColumns ? 0 : shared;
+    if (byColumns) kernels.packSharedA(job.a, job.aRow, job.aCol, job.m, job.k, shared);
+    else kernels.packSharedB(job.b, job.bRow, job.bCol, job.k, job.n, shared);
+    const extent = byColumns ? job.n : job.m;
+    const tile = byColumns ? tileCols : tileRows;
+    const tiles = Math.ceil(extent / tile);
     const t = Math.min(threads, this.size);
+    const unit = Math.ceil(tiles / Math.min(tiles, t * CHUNKS_PER_THREAD)) * tile;
+    const chunks = Math.ceil(extent / unit);
+
     ctl[JOB] = job.a;
     ctl[JOB + 1] = job.aRow;
     ctl[JOB + 2] = job.aCol;
@@ -120,37 +178,34 @@ export class ThreadPool {
     ctl[JOB + 7] = job.ldc;
     ctl[JOB + 8] = job.bias;
     ctl[JOB + 9] = job.k;
-    // Splitting columns duplicates the packing of A in every thread, splitting rows that of
-    // B: duplicate the smaller one.
-    const byColumns = job.n >= job.m;
-    const extent = byColumns ? job.n : job.m;
-    const unit = byColumns ? tileCols : tileRows;
-    const tiles = Math.ceil(extent / unit);
-    const blocks: [number, number][] = [];
-    for (let i = 0; i < this.size; i++) {
-      const from = Math.min(extent, Math.floor((tiles * i) / t) * unit);
-      const to = i < t ? Math.min(extent, Math.floor((tiles * (i + 1)) / t) * unit) : from;
-      blocks.push([from, i === t - 1 ? extent : to]);
-    }
-    for (let slot = 1; slot < this.size; slot++) {
-      const s = SLOTS + slot * SLOT_INTS;
-      const [from, to] = blocks[slot]!;
-      ctl[s] = byColumns ? 0 : from;
-      ctl[s + 1] = byColumns ? job.m : to;
-      ctl[s + 2] = byColumns ? from : 0;
-      ctl[s + 3] = byColumns ? to : job.n;
-      ctl[s + 4] = workspaces[slot]!;
-    }
+    ctl[JOB + 10] = job.m;
+    ctl[JOB + 11] = job.n;
+    ctl[JOB + 12] = sharedA;
+    ctl[JOB + 13] = sharedB;
+    ctl[CHUNKS] = chunks;
+    ctl[BY_COLUMNS] = byColumns ? 1 : 0;
+    ctl[UNIT] = unit;
+    ctl[ACTIVE] = t;
+    const seq = (Atomics.load(ctl, SEQ) + 1) | 0;
+    const tag = seq & TAG_MASK;
     Atomics.store(ctl, DONE, 0);
-    Atomics.add(ctl, SEQ, 1);
+    Atomics.store(ctl, NEXT, tag << TAG_SHIFT);
+    Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
-    const [from, to] = blocks[0]!;
-    kernels.gemm(
-      job.a, job.aRow, job.aCol, job.b, job.bRow, job.bCol, job.c, job.ldc, job.bias, job.k,
-      byColumns ? 0 : from, byColumns ? job.m : to, byColumns ? from : 0, byColumns ? to : job.n,
-      workspaces[0]!,
-    );
-    this.waitForWorkers();
+
+    let mine = 0;
+    for (let index = claim(ctl, tag, chunks); index >= 0; index = claim(ctl, tag, chunks)) {
+      const from = index * unit;
+      const to = Math.min(extent, from + unit);
+      kernels.gemm(
+        job.a, job.aRow, job.aCol, job.b, job.bRow, job.bCol, job.c, job.ldc, job.bias, job.k,
+        byColumns ? 0 : from, byColumns ? job.m : to, byColumns ? from : 0, byColumns ? to : job.n,
+        workspace, sharedA, sharedB, job.m, job.n,
+      );
+      mine++;
+    }
+    if (mine > 0) Atomics.add(ctl, DONE, mine);
+    this.waitForChunks(chunks);
     if (Atomics.load(ctl, FAILED) !== 0) {
       Atomics.store(ctl, FAILED, 0);
       throw new Error('wasm backend: a worker failed while computing a matrix product');
@@ -159,22 +214,21 @@ export class ThreadPool {
 
   /** Stop and terminate the workers. */
   close(): void {
-    for (let slot = 1; slot < this.size; slot++) this.ctl[SLOTS + slot * SLOT_INTS + 5] = 1;
+    Atomics.store(this.ctl, STOP, 1);
     Atomics.add(this.ctl, SEQ, 1);
     Atomics.notify(this.ctl, SEQ);
     for (const w of this.workers) w.terminate();
   }
 
-  private waitForWorkers(): void {
+  /** Wait for the chunks other threads claimed (they are already running: spin, then sleep). */
+  private waitForChunks(chunks: number): void {
     const ctl = this.ctl;
-    const expected = this.workers.length;
-    // The caller's block takes as long as the others, so they are usually done or nearly:
-    // spin first, sleep only if they lag (a browser's main thread may not sleep at all).
     let spins = 0;
     for (;;) {
       const done = Atomics.load(ctl, DONE);
-      if (done >= expected) return;
-      if (this.blocking && ++spins > 20_000) Atomics.wait(ctl, DONE, done, 50);
+      if (done >= chunks) return;
+      // A browser's main thread may not sleep; elsewhere, sleep if a chunk takes long.
+      if (this.blocking && ++spins > 20_000) Atomics.wait(ctl, DONE, done, 1);
     }
   }
 }

@@ -3,16 +3,17 @@
  * (worker_threads, `eval: true`) and in a browser (a Blob URL), whether the library is
  * loaded from compiled JavaScript or from TypeScript sources.
  *
- * A worker instantiates the kernel module on the shared memory, then loops: wait for the
- * job counter to move, run its block of the product, count itself done. It spins briefly
- * before sleeping, because a training step issues its products a few microseconds apart and
- * waking from Atomics.wait costs ~45 µs.
+ * A worker instantiates the kernel module on the shared memory, then loops: wait for a job
+ * to be published, claim chunks of it until none are left, count them done. It spins
+ * briefly before sleeping, because a training step issues its products microseconds apart
+ * and waking from Atomics.wait costs ~45 µs.
  *
- * The slot numbers must match pool.ts.
+ * Slot numbers and `claim` must match pool.ts.
  */
 export const workerSource = String.raw`'use strict';
 (() => {
-  const SEQ = 0, DONE = 1, FAILED = 3, JOB = 8, SLOTS = 32, SLOT_INTS = 8, CONTROL_INTS = 256;
+  const SEQ = 0, FAILED = 1, STOP = 2, NEXT = 3, DONE = 4, CHUNKS = 5, BY_COLUMNS = 6, UNIT = 7, ACTIVE = 8, JOB = 16;
+  const TAG_SHIFT = 20, TAG_MASK = 0x7ff, INDEX_MASK = (1 << TAG_SHIFT) - 1, CONTROL_INTS = 256;
   let post, listen;
   if (typeof require === 'function' && typeof process === 'object') {
     const { parentPort } = require('node:worker_threads');
@@ -22,7 +23,16 @@ export const workerSource = String.raw`'use strict';
     post = (message) => self.postMessage(message);
     listen = (handler) => { self.onmessage = (e) => { self.onmessage = null; handler(e.data); }; };
   }
-  listen(({ module, memory, control, slot, spinMs }) => {
+  function claim(ctl, tag, total) {
+    for (;;) {
+      const c = Atomics.load(ctl, NEXT);
+      if (c >>> TAG_SHIFT !== tag) return -1;
+      const index = c & INDEX_MASK;
+      if (index >= total) return -1;
+      if (Atomics.compareExchange(ctl, NEXT, c, c + 1) === c) return index;
+    }
+  }
+  listen(({ module, memory, control, slot, workspace, spinMs }) => {
     let kernels;
     try {
       kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -31,7 +41,6 @@ export const workerSource = String.raw`'use strict';
       return;
     }
     const ctl = new Int32Array(memory.buffer, control, CONTROL_INTS);
-    const s = SLOTS + slot * SLOT_INTS;
     // Read the counter before saying ready: the other order can miss the first job.
     let seen = Atomics.load(ctl, SEQ);
     post({ type: 'ready' });
@@ -42,22 +51,28 @@ export const workerSource = String.raw`'use strict';
         while (Atomics.load(ctl, SEQ) === seen) Atomics.wait(ctl, SEQ, seen);
       }
       seen = Atomics.load(ctl, SEQ);
-      if (ctl[s + 5] !== 0) return; // told to stop
-      try {
-        if (ctl[s + 1] > ctl[s] && ctl[s + 3] > ctl[s + 2]) {
-          kernels.gemm(
-            ctl[JOB], ctl[JOB + 1], ctl[JOB + 2],
-            ctl[JOB + 3], ctl[JOB + 4], ctl[JOB + 5],
-            ctl[JOB + 6], ctl[JOB + 7], ctl[JOB + 8],
-            ctl[JOB + 9], ctl[s], ctl[s + 1], ctl[s + 2], ctl[s + 3],
-            ctl[s + 4],
-          );
+      if (Atomics.load(ctl, STOP) !== 0) return;
+      if (slot >= ctl[ACTIVE]) continue;
+      // A snapshot of the job; a successful claim (same tag) proves it is the current one.
+      const tag = seen & TAG_MASK;
+      const a = ctl[JOB], aRow = ctl[JOB + 1], aCol = ctl[JOB + 2];
+      const b = ctl[JOB + 3], bRow = ctl[JOB + 4], bCol = ctl[JOB + 5];
+      const c = ctl[JOB + 6], ldc = ctl[JOB + 7], bias = ctl[JOB + 8], k = ctl[JOB + 9];
+      const m = ctl[JOB + 10], n = ctl[JOB + 11], sharedA = ctl[JOB + 12], sharedB = ctl[JOB + 13];
+      const chunks = ctl[CHUNKS], byColumns = ctl[BY_COLUMNS] !== 0, unit = ctl[UNIT];
+      const extent = byColumns ? n : m;
+      for (let index = claim(ctl, tag, chunks); index >= 0; index = claim(ctl, tag, chunks)) {
+        const from = index * unit;
+        const to = Math.min(extent, from + unit);
+        try {
+          kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, ldc, bias, k,
+            byColumns ? 0 : from, byColumns ? m : to, byColumns ? from : 0, byColumns ? to : n,
+            workspace, sharedA, sharedB, m, n);
+        } catch (error) {
+          Atomics.store(ctl, FAILED, 1);
         }
-      } catch (error) {
-        Atomics.store(ctl, FAILED, 1);
+        if (Atomics.add(ctl, DONE, 1) + 1 >= chunks) Atomics.notify(ctl, DONE);
       }
-      Atomics.add(ctl, DONE, 1);
-      Atomics.notify(ctl, DONE);
     }
   });
 })();
