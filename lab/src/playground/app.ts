@@ -299,6 +299,7 @@ export function mountPlayground(): void {
     playButton.textContent = t(playing ? 'control.pause' : 'control.play');
     playButton.setAttribute('aria-pressed', String(playing));
     if (playing) requestAnimationFrame(frame);
+    else render();
   }
 
   function frame(): void {
