@@ -75,6 +75,24 @@ describe('train --resume', () => {
     expect(outcome(dir)).toEqual(reference);
   }, 60_000);
 
+  it('early stopping keeps counting its patience across a resume', async () => {
+    // With this seed the validation loss is best at epoch 3 and training stops after epoch 5.
+    const args = ['train', '--data', 'xor', '--samples', '800', '--batch-size', '4', '--epochs', '30', '--early-stopping', '1', '--seed', '2', '--lr', '0.01', '--json-iterations'];
+    const whole = path.join(tempDir(), 'run');
+    expect((await runCli([...args, '--out', whole])).code).toBe(0);
+    const alone = outcome(whole);
+    expect((alone.history.epoch as number[]).length).toBe(5);
+
+    const dir = path.join(tempDir(), 'run');
+    const killed = await runAndSignal([...args, '--out', dir], 'SIGKILL', (line) => line.includes('"event":"iteration","epoch":5,') && /"batch":50,/.test(line));
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readJsonFile(path.join(dir, 'checkpoint', 'latest.json'))).toEqual({ epoch: 4, dir: 'epoch-0004' });
+    const resumed = await runCli(['train', '--resume', dir, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(jsonLines(resumed.stdout).at(-1)).toMatchObject({ event: 'end', epochs: 5, stopped: { reason: 'earlyStopping' } });
+    expect(outcome(dir)).toEqual(alone);
+  }, 60_000);
+
   it('refuses to resume a run that has nothing left to do, and to change its settings', async () => {
     const dir = path.join(tempDir(), 'run');
     expect((await runCli(['train', '--data', 'xor', '--epochs', '2', '--out', dir, '--quiet'])).code).toBe(0);
