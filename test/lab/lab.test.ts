@@ -354,6 +354,13 @@ describe('MNIST in a Web Worker', () => {
     await page.mouse.up();
     await page.waitForFunction(() => document.getElementById('mnist-prediction')!.dataset.digit !== '');
     expect(await page.getAttribute('#mnist-prediction', 'data-digit')).toBe('1');
+    // The keyboard's way in: a real test digit, shown on the pad and read by the network.
+    await page.focus('#mnist-sample');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.getElementById('mnist-sample-label')!.textContent ?? '') !== '');
+    await page.waitForFunction(() => document.getElementById('mnist-prediction')!.dataset.digit !== '');
+    const label = (await page.textContent('#mnist-sample-label'))!.match(/its label is (\d)/)![1];
+    expect(await page.getAttribute('#mnist-prediction', 'data-digit')).toBe(label);
     await screenshot(page, 'mnist-trained-en', { fullPage: true });
     await close(w);
   }, 180_000);

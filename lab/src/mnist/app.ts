@@ -123,9 +123,12 @@ export function mountMnist(): void {
   // ---------------------------------------------------------------- drawing
   const padCanvas = el('canvas', { class: 'digit-pad', id: 'mnist-pad', 'data-i18n-aria-label': 'mnist.draw.canvas', role: 'img' });
   const clearButton = button({ id: 'mnist-clear', label: 'mnist.draw.clear' });
+  // Drawing needs a pointer; a real test digit is the keyboard's way to try the network.
+  const sampleButton = button({ id: 'mnist-sample', label: 'mnist.draw.sample' });
+  const sampleLabel = el('p', { class: 'note', id: 'mnist-sample-label' });
   const predictionText = el('p', { class: 'readout', id: 'mnist-prediction', 'aria-live': 'polite' });
   const bars = el('div', { class: 'bars', id: 'mnist-probabilities' });
-  byId('mnist-draw-card').append(el('div', { class: 'grid even' }, el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton)), el('div', {}, predictionText, bars)));
+  byId('mnist-draw-card').append(el('div', { class: 'grid even' }, el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton, sampleButton), sampleLabel), el('div', {}, predictionText, bars)));
   let probabilities: number[] | null = null;
   let lastPredict = 0;
   const pad = new DigitPad(padCanvas, (final) => {
@@ -134,11 +137,22 @@ export function mountMnist(): void {
     lastPredict = now;
     send({ type: 'predict', pixels: pad.pixels() });
   });
+  let sampleShown: number | null = null;
   clearButton.addEventListener('click', () => {
     pad.clear();
     probabilities = null;
+    sampleShown = null;
+    showSample();
     showPrediction();
   });
+  sampleButton.addEventListener('click', () => send({ type: 'sample' }));
+  padCanvas.addEventListener('pointerdown', () => {
+    sampleShown = null;
+    showSample();
+  });
+  function showSample(): void {
+    sampleLabel.textContent = sampleShown === null ? '' : t('mnist.draw.sampleLabel', { digit: sampleShown });
+  }
 
   function showPrediction(): void {
     if (probabilities === null || !pad.hasInk) {
@@ -254,6 +268,12 @@ export function mountMnist(): void {
         );
         if (pad.hasInk) send({ type: 'predict', pixels: pad.pixels() });
         break;
+      case 'sample':
+        sampleShown = m.label;
+        predictionText.dataset.digit = '';
+        showSample();
+        pad.showImage(m.pixels);
+        break;
       case 'prediction':
         probabilities = m.probabilities;
         showPrediction();
@@ -301,6 +321,7 @@ export function mountMnist(): void {
     showArchitecture();
     status.textContent = lastStatus();
     showPrediction();
+    showSample();
     showThroughput();
     throughputSummary();
     if (fps > 0) heartbeatText.textContent = t('mnist.heartbeat', { fps: Math.round(fps) });

@@ -49,9 +49,21 @@ export class DigitPad {
     this.inked = false;
   }
 
-  /** Draw a polyline in canvas units (0..280), e.g. from a test or a keyboard user's preset. */
-  stroke(points: [number, number][]): void {
-    points.forEach((p, i) => (i === 0 ? this.dot(p) : this.line(points[i - 1]!, p)));
+  /** Show a 28 × 28 image (a test digit), enlarged to fill the pad. */
+  showImage(pixels: Float32Array): void {
+    const image = new ImageData(SIDE, SIDE);
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      const v = Math.round(255 * pixels[i]!);
+      image.data.set([v, v, v, 255], i * 4);
+    }
+    const small = document.createElement('canvas');
+    small.width = SIDE;
+    small.height = SIDE;
+    small.getContext('2d')!.putImageData(image, 0, 0);
+    this.clear();
+    this.ctx.imageSmoothingEnabled = true;
+    this.ctx.drawImage(small, 0, 0, 280, 280);
+    this.inked = true;
     this.onStroke(true);
   }
 

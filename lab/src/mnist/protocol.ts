@@ -13,6 +13,7 @@ export type ToWorker =
   | { type: 'train'; config: TrainConfig }
   | { type: 'stop' }
   | { type: 'predict'; pixels: Float32Array }
+  | { type: 'sample' }
   | { type: 'throughput'; batchSizes: number[]; secondsEach: number };
 
 export type FromWorker =
@@ -21,6 +22,7 @@ export type FromWorker =
   | { type: 'evaluated'; iteration: number; testLoss: number; testAccuracy: number }
   | { type: 'done'; testLoss: number; testAccuracy: number; seconds: number; samplesPerSecond: number; stopped: boolean }
   | { type: 'prediction'; probabilities: number[] }
+  | { type: 'sample'; pixels: Float32Array; label: number }
   | { type: 'throughput'; batchSize: number; samplesPerSecond: number; iterations: number }
   | { type: 'throughputDone' }
   | { type: 'error'; message: string };

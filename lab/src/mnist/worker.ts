@@ -106,6 +106,20 @@ async function train(config: TrainConfig): Promise<void> {
   training = false;
 }
 
+let sampleIndex = 0;
+
+/** The next test digit (a stride through the test set, so repeated presses show different ones). */
+async function sample(): Promise<void> {
+  if (data === null) await load();
+  const d = data!;
+  const n = d.xTest.shape[0]!;
+  const i = (sampleIndex = (sampleIndex + 137) % n);
+  const pixels = Float32Array.from(d.xTest.data.subarray(i * 784, (i + 1) * 784));
+  let label = 0;
+  for (let k = 1; k < 10; k++) if (d.yTest.data[i * 10 + k]! > d.yTest.data[i * 10 + label]!) label = k;
+  post({ type: 'sample', pixels, label });
+}
+
 function predict(pixels: Float32Array): void {
   const m = model ?? makeModel(128);
   const probabilities = noGrad(() => m.predict(tensor(pixels, [1, 784])));
@@ -166,6 +180,7 @@ scope.onmessage = (event) => {
         stopRequested = true;
         return;
       case 'predict': return predict(message.pixels);
+      case 'sample': return sample();
       case 'throughput': return throughput(message.batchSizes, message.secondsEach);
     }
   };
