@@ -16,6 +16,8 @@ export interface ProgressOptions {
   stream: NodeJS.WritableStream;
   /** A label printed before "Epoch" lines (compare names its runs this way). */
   prefix?: string;
+  /** Fields added to every JSON object (compare adds the run's name). */
+  jsonFields?: Record<string, unknown>;
 }
 
 /** A number as a person reads it in a log: 4 decimals, or 3 significant digits in e-notation when tiny or huge. */
@@ -61,8 +63,9 @@ export class ProgressPrinter implements Callback {
     this.options.stream.write(`${line}\n`);
   }
 
-  private json(event: object): void {
-    this.write(JSON.stringify(event));
+  private json(event: { event: string } & Record<string, unknown>): void {
+    const { event: name, ...rest } = event;
+    this.write(JSON.stringify({ event: name, ...this.options.jsonFields, ...rest }));
   }
 
   onTrainBegin(context: TrainingContext): void {

@@ -157,6 +157,24 @@ describe('the small commands', () => {
     for (const p of report.parameters) expect(p.maxRelError).toBeLessThan(1e-4);
   });
 
+  it('compare --json: every object names its run; results.json holds each run', async () => {
+    const out = path.join(tempDir(), 'compare');
+    const result = await runCli(['compare', '--lr', '0.01,0.1', '--data', 'xor', '--epochs', '2', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const events = jsonLines(result.stdout);
+    expect(events.filter((e) => e.event === 'epoch').map((e) => [e.run, e.epoch])).toEqual([
+      ['learning rate 0.01', 1],
+      ['learning rate 0.01', 2],
+      ['learning rate 0.1', 1],
+      ['learning rate 0.1', 2],
+    ]);
+    expect(events.filter((e) => e.event === 'run').map((e) => e.run)).toEqual(['learning rate 0.01', 'learning rate 0.1']);
+    expect(events.at(-1)).toEqual({ event: 'end', out, runs: 2 });
+    const results = readJsonFile<{ varied: string; runs: { label: string; history: { iterationLoss: number[] } }[] }>(path.join(out, 'results.json'));
+    expect(results.varied).toBe('lr');
+    expect(results.runs.map((r) => r.history.iterationLoss.length)).toEqual([46, 46]);
+  }, 30_000);
+
   it('info names the version and the backend', async () => {
     const result = await runCli(['info', '--json']);
     expect(result.code, result.stderr).toBe(0);

@@ -135,7 +135,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
       validationSplit: settings.validationSplit,
       shuffle: true,
       random: new Random((settings.seed ^ 0x9e3779b9) >>> 0),
-      callbacks: [new ProgressPrinter({ mode, stream: console.stdout, prefix: `[${label}] ` }), norms, clock],
+      callbacks: [new ProgressPrinter({ mode, stream: console.stdout, prefix: `[${label}] `, jsonFields: { run: label } }), norms, clock],
     });
     const finite = weightsAreFinite(run.model);
     const evaluation = finite ? evaluateModel(run.model, run.data.xTest, run.data.yTest, run.yTest, run.data.preprocessing) : null;

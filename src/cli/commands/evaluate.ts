@@ -57,8 +57,10 @@ async function evaluationData(saved: SavedRun, flags: Record<string, unknown>): 
     const table = readInputTable(spec.path, saved.preprocessing, true, typeof flags.target === 'string' ? flags.target : undefined);
     return { x: table.x, y: table.y!, what: `${spec.path}: all ${table.rows} rows` };
   }
-  // Another pair of IDX files: every sample of them.
+  // Another pair of IDX files: every sample of them (read as two halves, put back together).
   const settings = { ...saved.settings, data: requested, testSplit: 0.5 };
+  delete settings.samples;
+  delete settings.outliers;
   const { data } = await readData(settings);
   return { x: concat([data.xTrain, data.xTest], 0), y: concat([data.yTrain, data.yTest], 0), what: `${requested}: all ${data.xTrain.shape[0]! + data.xTest.shape[0]!} samples` };
 }
