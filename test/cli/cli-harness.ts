@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -52,6 +53,7 @@ export function buildOnce(): string {
           // Type errors elsewhere in the tree still emit JavaScript; the CLI must have been emitted.
           if (!existsSync(path.join(out, 'src/cli/main.js'))) throw new Error(`compiling the CLI failed:\n${result.stdout}${result.stderr}`);
           writeFileSync(done, new Date().toISOString());
+          removeStaleBuilds(cache, out);
         }
       } finally {
         rmSync(lock, { recursive: true, force: true });
@@ -65,6 +67,14 @@ export function buildOnce(): string {
   return out;
 }
 
+/** Builds of older sources, untouched for an hour (a build in use by a running test is fresh). */
+function removeStaleBuilds(cache: string, keep: string): void {
+  for (const entry of readdirSync(cache)) {
+    const full = path.join(cache, entry);
+    if (full !== keep && !entry.endsWith('.lock') && Date.now() - statSync(full).mtimeMs > 3_600_000) rmSync(full, { recursive: true, force: true });
+  }
+}
+
 export function cliPath(): string {
   return path.join(buildOnce(), 'src/cli/main.js');
 }
@@ -76,9 +86,18 @@ export interface CliResult {
   stderr: string;
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh directory, removed when the test file is done. */
 export function tempDir(prefix = 'gradiente-cli-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Run `gradiente ...args` to completion. */
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
