@@ -250,18 +250,23 @@ export function mountSurfaceLab(host: HTMLElement): void {
       return;
     }
     const { before, after, gradient, learningRate } = last;
-    const rule: Record<OptimizerId, string> = {
-      sgd: '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L(\\mathbf{w})',
-      momentum: '\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\mathbf{v}\\quad(\\mu = 0.9)',
-      nesterov: '\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,(\\nabla L + \\mu\\mathbf{v})\\quad(\\mu = 0.9)',
-      rmsprop: '\\mathbf{s} \\leftarrow \\rho\\,\\mathbf{s} + (1-\\rho)\\,(\\nabla L)^2,\\quad \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\frac{\\nabla L}{\\sqrt{\\mathbf{s}} + \\epsilon}',
-      adam: '\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L,\\ \\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2,\\ \\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\frac{\\hat{\\mathbf{m}}}{\\sqrt{\\hat{\\mathbf{v}}} + \\epsilon}',
+    // One line per equation, so the formula fits a side panel (and a phone).
+    const rule: Record<OptimizerId, string[]> = {
+      sgd: ['\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L(\\mathbf{w})'],
+      momentum: ['\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = 0.9)', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\mathbf{v}'],
+      nesterov: ['\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = 0.9)', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,(\\nabla L + \\mu\\mathbf{v})'],
+      rmsprop: ['\\mathbf{s} \\leftarrow \\rho\\,\\mathbf{s} + (1-\\rho)\\,(\\nabla L)^2', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L / (\\sqrt{\\mathbf{s}} + \\epsilon)'],
+      adam: [
+        '\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L',
+        '\\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2',
+        '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\hat{\\mathbf{m}} / (\\sqrt{\\hat{\\mathbf{v}}} + \\epsilon)',
+      ],
     };
     const numbers =
       descent.optimizerName === 'sgd'
-        ? `${vector(...after)} = ${vector(...before)} - ${texNumber(learningRate)} ${vector(...gradient)}`
-        : `\\nabla L = ${vector(...gradient)},\\quad ${vector(...after)} = ${vector(...before)} + ${vector(after[0] - before[0], after[1] - before[1])}`;
-    renderMath(formula, `\\begin{gathered} ${rule[descent.optimizerName as OptimizerId]} \\\\ ${numbers} \\end{gathered}`);
+        ? [`${vector(...after)} = ${vector(...before)} - ${texNumber(learningRate)} ${vector(...gradient)}`]
+        : [`\\nabla L = ${vector(...gradient)}`, `${vector(...after)} = ${vector(...before)} + ${vector(after[0] - before[0], after[1] - before[1])}`];
+    renderMath(formula, `\\begin{gathered} ${[...rule[descent.optimizerName as OptimizerId], ...numbers].join(' \\\\ ')} \\end{gathered}`);
     formulaNote.textContent =
       surface.data && batchSelect.value !== 'batch' ? t('gd.update.batchNote', { size: last.batchSize, total: surface.data.x.shape[0]! }) : '';
   }

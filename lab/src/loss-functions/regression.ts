@@ -15,7 +15,8 @@ const XS = linspace(RANGE[0], RANGE[1], 241);
 interface Card {
   id: string;
   title: MessageKey;
-  tex: string;
+  /** The formula in TeX (a function: Huber's has a word in it, in the page's language). */
+  tex: () => string;
   loss: (delta: number) => PerSampleLoss;
 }
 
@@ -23,19 +24,20 @@ const cards: Card[] = [
   {
     id: 'mse',
     title: 'loss.mse',
-    tex: 'L = (y - \\hat{y})^2, \\qquad \\frac{dL}{d\\hat{y}} = 2(\\hat{y} - y)',
+    tex: () => 'L = (y - \\hat{y})^2, \\qquad \\frac{dL}{d\\hat{y}} = 2(\\hat{y} - y)',
     loss: () => (y, p) => meanSquaredError(y, p, { reduction: 'none' }),
   },
   {
     id: 'mae',
     title: 'loss.mae',
-    tex: 'L = |y - \\hat{y}|, \\qquad \\frac{dL}{d\\hat{y}} = \\operatorname{sign}(\\hat{y} - y)',
+    tex: () => 'L = |y - \\hat{y}|, \\qquad \\frac{dL}{d\\hat{y}} = \\operatorname{sign}(\\hat{y} - y)',
     loss: () => (y, p) => meanAbsoluteError(y, p, { reduction: 'none' }),
   },
   {
     id: 'huber',
     title: 'loss.huber',
-    tex: 'L = \\begin{cases} \\tfrac12 (y - \\hat{y})^2 & |y - \\hat{y}| \\le \\delta \\\\ \\delta\\,(|y - \\hat{y}| - \\tfrac12\\delta) & \\text{otherwise} \\end{cases}',
+    tex: () =>
+      `L = \\begin{cases} \\tfrac12 (y - \\hat{y})^2 & |y - \\hat{y}| \\le \\delta \\\\ \\delta\\,(|y - \\hat{y}| - \\tfrac12\\delta) & \\text{${t('loss.otherwise')}} \\end{cases}`,
     loss: (delta) => (y, p) => huber(y, p, { delta, reduction: 'none' }),
   },
 ];
@@ -53,7 +55,7 @@ export function mountRegression(host: HTMLElement): void {
     const readout = el('p', { class: 'readout', id: `loss-${card.id}-readout`, 'aria-live': 'polite' });
     const chartHost = el('div');
     gallery.append(el('div', { class: 'card' }, el('h3', { 'data-i18n': card.title }), chartHost, readout, formula));
-    renderMath(formula, card.tex);
+    onLanguageChange(() => renderMath(formula, card.tex()));
     let marker = { x: 0, value: 0 };
     const chart = new LineChart(chartHost, {
       xLabel: () => 'ŷ',
