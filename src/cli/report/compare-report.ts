@@ -51,10 +51,14 @@ function lossAgainst(input: CompareReportInput, axis: 'iteration' | 'epoch' | 's
     epoch: 'Mean training loss over each pass through the data: what the same amount of data buys with each setting.',
     seconds: 'The same curves against wall-clock time: what each setting costs on this machine.',
   };
+  // Runs whose lengths differ by orders of magnitude (batch size 1 against the full batch) share a log axis, or the short ones vanish at the left edge.
+  const spans = input.runs.map((r) => (axis === 'seconds' ? (r.seconds.at(-1) ?? 0) : r.history.iterationLoss.length)).filter((v) => v > 0);
+  const logX = axis !== 'epoch' && spans.length > 1 && Math.max(...spans) / Math.min(...spans) > 20;
+  const xLabel = axis === 'seconds' ? 'seconds' : axis;
   return {
     title: `Loss against ${axis === 'seconds' ? 'time' : `${axis}s`}`,
-    note: notes[axis],
-    x: { label: axis === 'seconds' ? 'seconds' : axis, min: axis === 'epoch' ? 1 : 0, integer: axis === 'epoch' },
+    note: notes[axis] + (logX ? ' Log scale: the runs differ by orders of magnitude.' : ''),
+    x: logX ? { label: `${xLabel} (log scale)`, log: true } : { label: xLabel, min: axis === 'epoch' ? 1 : 0, integer: axis === 'epoch' },
     y: { label: `training loss${log ? ' (log scale)' : ''}`, log },
     series,
   };
