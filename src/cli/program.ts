@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './commands/compare.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExport } from './commands/export.js';
 import { registerGradcheck } from './commands/gradcheck.js';
+import { registerImport } from './commands/import.js';
 import { registerInfo } from './commands/info.js';
 import { registerLrFind } from './commands/lr-find.js';
 import { registerPredict } from './commands/predict.js';
@@ -21,6 +23,8 @@ Examples:
   $ gradiente compare --batch-size 1,32,full --data circles
   $ gradiente lr-find --data mnist
   $ gradiente gradcheck --layers 8,4 --loss cce
+  $ gradiente export --model runs/spiral --format onnx --out spiral.onnx
+  $ gradiente import --from tfjs-model/model.json
   $ gradiente info
 
 Run "gradiente <command> --help" for the options of each command.`;
@@ -43,6 +47,8 @@ export function buildProgram(version: string): Command {
   registerCompare(program);
   registerLrFind(program);
   registerGradcheck(program);
+  registerExport(program);
+  registerImport(program);
   registerInfo(program);
   // Every command exits through exitOverride too, and shares the one-line error output.
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });

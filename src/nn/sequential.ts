@@ -143,7 +143,9 @@ export class Sequential extends Module {
   /** A table of layers, output shapes and parameter counts. */
   summary(inputDim?: number): string {
     const rows: string[][] = [['#', 'layer', 'output', 'parameters']];
-    let shape: number[] | null = inputDim === undefined ? null : [-1, inputDim];
+    const first = this.layers[0];
+    const knownDim = inputDim ?? (first instanceof Dense ? first.inputDim : null);
+    let shape: number[] | null = knownDim === null ? null : [-1, knownDim];
     this.layers.forEach((layer, i) => {
       if (shape !== null) shape = layer.build(shape.map((d) => (d === -1 ? 1 : d))).map((d, j) => (j === 0 ? -1 : d));
       const name = layer instanceof Dense ? `Dense(${layer.units}, ${layer.activation})` : layer.constructor.name;

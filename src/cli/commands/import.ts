@@ -1,0 +1,47 @@
+/**
+ * gradiente import: read a model made elsewhere (TensorFlow.js Layers format) or by
+ * gradiente, check it, describe it and optionally save it in gradiente's format.
+ */
+import type { Command } from 'commander';
+import { importModel, saveModel } from '../../node.js';
+import { processConsole, type Console } from '../console.js';
+import * as v from '../values.js';
+import { addCommonOptions, flagsGiven } from './common.js';
+
+const EXAMPLES = `
+Examples:
+  $ gradiente import --from tfjs-model/model.json
+  $ gradiente import --from tfjs-model --out models/imported
+  $ gradiente import --from tfjs-model --json
+
+Layers gradiente does not have (Conv2D, BatchNormalization, ...) are named in the error.`;
+
+export function registerImport(program: Command): void {
+  const cmd = program
+    .command('import')
+    .description('read a TensorFlow.js (or gradiente) model, check it, describe it, optionally save it')
+    .requiredOption('--from <path>', 'the model directory or its model.json')
+    .option('--out <dir>', "save it here in gradiente's format (model.json + weights.bin)")
+    .option('--json', 'print one JSON object');
+  addCommonOptions(cmd);
+  cmd.addHelpText('after', EXAMPLES);
+  cmd.action(async (_opts: unknown, command: Command) => {
+    process.exitCode = await importCommand(flagsGiven(command), processConsole);
+  });
+}
+
+export async function importCommand(flags: Record<string, unknown>, console: Console): Promise<number> {
+  const from = v.text(flags.from, v.flagSource('--from'));
+  const out = flags.out === undefined ? null : v.text(flags.out, v.flagSource('--out'));
+  const { model, format, path } = await importModel(from);
+  const saved = out === null ? null : await saveModel(model, out);
+  if (flags.json === true) {
+    const layers = model.namedParameters().map(([name, t]) => ({ name, shape: [...t.shape] }));
+    console.out(JSON.stringify({ format, path, parameters: model.countParameters(), weights: layers, savedTo: saved?.modelJson ?? null }));
+    return 0;
+  }
+  console.out(`${path}: a ${format === 'tfjs' ? 'TensorFlow.js' : 'gradiente'} model with ${model.countParameters()} parameters`);
+  console.out(model.summary());
+  if (saved !== null) console.out(`saved in gradiente's format: ${saved.modelJson}`);
+  return 0;
+}
