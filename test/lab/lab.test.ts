@@ -244,6 +244,24 @@ describe('training playground', () => {
     await close(w);
   });
 
+  test('compare keeps the previous run; early stopping ends a run that stops improving', async () => {
+    const w = await open('/playground.html?data=circles&noise=0.35&n=300&lr=0.1&stop=3', { locale: 'en-US' });
+    const { page } = w;
+    await page.selectOption('#pg-speed', 'fast');
+    await page.click('#pg-play');
+    await page.waitForSelector('#pg-status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#pg-status')).toMatch(/^Early stopping at epoch \d+: the test loss did not improve for 3 epochs\. The weights of the best epoch were restored/);
+    const epochs = Number(await page.textContent('#pg-epoch-count'));
+    await page.check('#pg-compare');
+    await page.click('#pg-reset');
+    expect(await page.textContent('#pg-epoch-count')).toBe('0');
+    // The finished run's curves stay on the chart (its epochs plus the one before training).
+    expect(await page.getAttribute('#pg-loss-chart', 'data-previous-epochs')).toBe(String(epochs + 1));
+    await page.uncheck('#pg-compare');
+    expect(await page.getAttribute('#pg-loss-chart', 'data-previous-epochs')).toBe('0');
+    await close(w);
+  });
+
   test('the whole setup round-trips through the URL', async () => {
     const w = await open('/playground.html', { locale: 'en-US' });
     const { page } = w;

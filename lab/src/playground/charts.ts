@@ -9,10 +9,12 @@ import type { EpochRecord } from './trainer.js';
 
 export class TrainingCharts {
   private readonly loss: LineChart;
+  private readonly lossHost: HTMLElement;
   private readonly accuracy: LineChart;
   private previous: EpochRecord[] | null = null;
 
   constructor(lossHost: HTMLElement, accuracyHost: HTMLElement) {
+    this.lossHost = lossHost;
     const series = (): SeriesSpec[] => [
       { label: () => t('pg.chart.train'), color: okabeIto.blue },
       { label: () => t('pg.chart.test'), color: okabeIto.vermillion, dash: [8, 4] },
@@ -37,6 +39,8 @@ export class TrainingCharts {
 
   update(records: readonly EpochRecord[]): void {
     const prev = this.previous ?? [];
+    // How many epochs of the previous run are drawn (tests and curious readers can see it).
+    this.lossHost.dataset.previousEpochs = String(prev.length);
     const n = Math.max(records.length, prev.length);
     const xs = Array.from({ length: n }, (_, i) => i);
     const column = (rs: readonly EpochRecord[], f: (r: EpochRecord) => number | null): (number | null)[] =>
