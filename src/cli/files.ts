@@ -1,45 +1,9 @@
 /** Writing run outputs so that a crash never leaves a half-written file behind. */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../node/atomic-file.js';
 
-/**
- * Write `data` to `file` atomically: a temporary file in the same directory, flushed to
- * disk, then renamed over the target (atomic on POSIX and NTFS). Readers see the old
- * content or the new one, never a mix.
- */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-/** Make a rename durable: flush the directory entry too (a no-op where directories cannot be opened). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Windows cannot fsync a directory; the rename itself is still atomic there.
-  } finally {
-    await handle?.close();
-  }
-}
+export { writeFileAtomic };
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);

@@ -10,6 +10,7 @@
  * at every instant the directory holds either the complete old model or the complete new
  * one; a crash or a failed save never leaves a half-written or mixed model.
  */
+import { syncDirectory } from './atomic-file.js';
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -213,18 +214,7 @@ export const nodeModelDirIo: ModelDirIo = {
     }
   },
   unlink: (file) => fs.unlink(file),
-  async syncDir(dir) {
-    // Not every platform can fsync a directory (Windows cannot open one); there rename is already durable enough.
-    let handle;
-    try {
-      handle = await fs.open(dir, 'r');
-      await handle.sync();
-    } catch {
-      // ignore: best effort
-    } finally {
-      await handle?.close();
-    }
-  },
+  syncDir: syncDirectory,
 };
 
 /**

@@ -3,7 +3,6 @@
  * weights.bin) or ONNX (one .onnx file), and import from TensorFlow.js or gradiente's own
  * format. What `gradiente export` and `gradiente import` call. Node-only.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ModelFormatError, ValueError } from '../errors.js';
@@ -13,6 +12,7 @@ import { isTfjsModelJson, modelFromTfjsArtifacts, modelToTfjsArtifacts, parseTfj
 import { parseJson } from '../io/validate.js';
 import type { NonFinitePolicy } from '../io/weights.js';
 import type { Sequential } from '../nn/sequential.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { DEFAULT_MAX_JSON_BYTES, locateModelJson, readModelJsonText, readWeightFiles, writeModelDir } from './model-dir.js';
 
 export type ExportFormat = 'tfjs' | 'onnx';
@@ -31,26 +31,6 @@ export interface ExportedModel {
 }
 
 /** Write `bytes` to `file` atomically: a temporary file in the same directory, flushed, then renamed. */
-async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(tmp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
-  } catch (error) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Export `model` for another framework: TensorFlow.js Layers (a directory) or ONNX (a file). */
 export async function exportModel(model: Sequential, options: ExportModelOptions): Promise<ExportedModel> {
   const { format, out } = options;
   if (format === 'tfjs') {
@@ -63,7 +43,7 @@ export async function exportModel(model: Sequential, options: ExportModelOptions
   }
   if (format === 'onnx') {
     const bytes = await modelToOnnx(model, options);
-    await writeFileAtomically(out, bytes);
+    await writeFileAtomic(out, bytes);
     return { format, files: [out], bytes: bytes.byteLength };
   }
   throw new ValueError(`exportModel: format must be 'tfjs' or 'onnx', got ${JSON.stringify(format)}`);
