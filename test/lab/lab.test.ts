@@ -184,7 +184,7 @@ describe('loss functions and activations', () => {
     await page.locator('#bce-yhat').fill('0.1');
     expect(await number(page, '#bce-readout', 'loss')).toBeCloseTo(-Math.log(0.1), 4);
     // Let both lines settle, then compare their slopes with the clean points' (0.6).
-    await page.waitForTimeout(2500);
+    await page.waitForSelector('#outlier-readout[data-settled="true"]', { timeout: 20_000 });
     const slope = (loss: string): Promise<number> => page.$eval(`#outlier-readout [data-loss="${loss}"]`, (e) => Number((e as HTMLElement).dataset.slope));
     const mse = await slope('MSE');
     const mae = await slope('MAE');

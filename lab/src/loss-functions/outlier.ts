@@ -149,6 +149,7 @@ export function mountOutlier(host: HTMLElement): void {
   }
 
   function showReadout(): void {
+    readout.dataset.settled = String(stepsLeft === 0);
     readout.replaceChildren(
       ...lines.map((line) => {
         const { slope, intercept } = lineInPlotUnits(line);
