@@ -14,7 +14,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const screenshotDir = join(repoRoot, 'docs/images/lab');
+/**
+ * Screenshots of every page are test artifacts (test-results/lab/, not tracked). The
+ * README's copies in docs/images/lab/ are refreshed on purpose: UPDATE_SCREENSHOTS=1 npm test.
+ */
+export const screenshotDir = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/images/lab' : 'test-results/lab');
 
 export async function buildLab(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'gradiente-lab-'));
