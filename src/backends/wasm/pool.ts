@@ -36,8 +36,12 @@ const JOB = 16;
 const TAG_SHIFT = 20;
 const TAG_MASK = 0x7ff;
 const INDEX_MASK = (1 << TAG_SHIFT) - 1;
-/** Chunks per thread: enough to balance a late or slow thread, few enough to stay cheap. */
-const CHUNKS_PER_THREAD = 4;
+/**
+ * Chunks per thread: enough that a thread preempted mid-chunk (a busy machine) holds back
+ * little work, few enough that the per-chunk overhead stays small (the shared operand is
+ * packed once; a chunk only packs its own part of the other).
+ */
+const CHUNKS_PER_THREAD = 8;
 /** The most threads a pool may have. */
 export const MAX_THREADS = 64;
 
@@ -220,15 +224,19 @@ export class ThreadPool {
     for (const w of this.workers) w.terminate();
   }
 
-  /** Wait for the chunks other threads claimed (they are already running: spin, then sleep). */
+  /**
+   * Wait for the chunks other threads claimed: they are already running, so spin a little,
+   * then sleep until the last one notifies. Sleeping matters on a busy machine: a thread that
+   * spins may be taking the very core the worker it waits for needs. (A browser's main
+   * thread may not sleep, so it only spins.)
+   */
   private waitForChunks(chunks: number): void {
     const ctl = this.ctl;
     let spins = 0;
     for (;;) {
       const done = Atomics.load(ctl, DONE);
       if (done >= chunks) return;
-      // A browser's main thread may not sleep; elsewhere, sleep if a chunk takes long.
-      if (this.blocking && ++spins > 20_000) Atomics.wait(ctl, DONE, done, 1);
+      if (this.blocking && ++spins > 2_000) Atomics.wait(ctl, DONE, done, 1);
     }
   }
 }
