@@ -353,6 +353,30 @@ export function binaryRows(op: i32, full: usize, row: usize, out: usize, rows: i
   }
 }
 
+/**
+ * A matrix (rows × cols) with one value per row repeated across the row (a [N, 1] column
+ * against [N, C], as when a per-sample value meets per-class ones): out = full (op) column,
+ * or column (op) full when `columnFirst`.
+ */
+export function binaryColumns(op: i32, full: usize, column: usize, out: usize, rows: i32, cols: i32, columnFirst: bool): void {
+  const c4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const base = <usize>(r * cols) << 2;
+    const f = full + base;
+    const o = out + base;
+    const s = load<f32>(column + (<usize>r << 2));
+    const sv = f32x4.splat(s);
+    let j = 0;
+    if (columnFirst) {
+      for (; j < c4; j += 4) { const t = <usize>j << 2; v128.store(o + t, binaryLanes(op, sv, v128.load(f + t))); }
+      for (; j < cols; j++) { const t = <usize>j << 2; store<f32>(o + t, binaryScalar(op, s, load<f32>(f + t))); }
+    } else {
+      for (; j < c4; j += 4) { const t = <usize>j << 2; v128.store(o + t, binaryLanes(op, v128.load(f + t), sv)); }
+      for (; j < cols; j++) { const t = <usize>j << 2; store<f32>(o + t, binaryScalar(op, load<f32>(f + t), s)); }
+    }
+  }
+}
+
 /** out[i] = a[i] (op) s, or s (op) a[i] when `scalarFirst`. */
 export function binaryScalarOp(op: i32, a: usize, s: f32, out: usize, n: i32, scalarFirst: bool): void {
   const n4 = n & ~3;

@@ -8,7 +8,7 @@
  */
 export { gemm, gemmWorkspaceBytes, gemmTileRows, gemmTileCols, packSharedA, packSharedB, packedASize, packedBSize } from './gemm';
 export { gemmRowsByRows, gemmRowsByCols } from './gemv';
-export { unary, unaryGrad, binarySame, binaryRows, binaryScalarOp } from './elementwise';
+export { unary, unaryGrad, binarySame, binaryRows, binaryColumns, binaryScalarOp } from './elementwise';
 export { sumColumns, maxColumns, sumRows, maxRows, softmax, softmaxGrad } from './reduce';
 
 /** First free byte above the static data: the host places its buffers from here on. */

@@ -4,8 +4,8 @@
  * the workers are split across the thread pool.
  *
  * What stays on the reference kernels, and why: `pow` (no SIMD pow; not used by training),
- * broadcasts other than scalar and row-vector ones, reductions over non-adjacent axes, and
- * any call too large for the kernel memory's maximum. Float64 work never gets here (the
+ * broadcasts other than scalar, row-vector and column-vector ones, reductions over
+ * non-adjacent axes, and any call too large for the kernel memory's maximum. Float64 work never gets here (the
  * registry sends it to the reference backend because this one is float32-only).
  */
 import type { FloatArray } from '../../tensor/tensor.js';
@@ -40,6 +40,14 @@ function isF32(...arrays: FloatArray[]): boolean {
 /** First `n` floats of `a` (the whole array when it is exactly that long). */
 function head(a: Float32Array, n: number): Float32Array {
   return a.length === n ? a : a.subarray(0, n);
+}
+
+/** True when `shape` is `outShape` with the last axis 1: one value per row of the output. */
+function isColumn(shape: readonly number[], outShape: readonly number[]): boolean {
+  const rank = outShape.length;
+  if (rank < 2 || shape.length !== rank || shape[rank - 1] !== 1) return false;
+  for (let d = 0; d < rank - 1; d++) if (shape[d] !== outShape[d]) return false;
+  return true;
 }
 
 /** True when `shape`, without leading 1s, equals the trailing axes of `outShape`. */
@@ -181,6 +189,19 @@ export function createWasmBackend(rt: WasmRuntime): Backend {
       const pb = mem.put(fb);
       const po = mem.take(n);
       k.binaryRows(code, pb, pa, po, n / a.length, a.length, 1);
+      mem.get(po, out as Float32Array, n);
+    } else if (a.length === n && isColumn(bShape, outShape)) {
+      // One value per row repeated across it, e.g. a per-sample value against per-class ones.
+      const pa = mem.put(fa);
+      const pb = mem.put(fb);
+      const po = mem.take(n);
+      k.binaryColumns(code, pa, pb, po, b.length, n / b.length, 0);
+      mem.get(po, out as Float32Array, n);
+    } else if (b.length === n && isColumn(aShape, outShape)) {
+      const pa = mem.put(fa);
+      const pb = mem.put(fb);
+      const po = mem.take(n);
+      k.binaryColumns(code, pb, pa, po, a.length, n / a.length, 1);
       mem.get(po, out as Float32Array, n);
     } else {
       jsBackend.binary(op, a, aShape, b, bShape, out, outShape);

@@ -34,6 +34,7 @@ export interface KernelExports {
   unaryGrad(op: number, x: number, y: number, dy: number, out: number, n: number, alpha: number, beta: number): void;
   binarySame(op: number, a: number, b: number, out: number, n: number): void;
   binaryRows(op: number, full: number, row: number, out: number, rows: number, cols: number, rowFirst: number): void;
+  binaryColumns(op: number, full: number, column: number, out: number, rows: number, cols: number, columnFirst: number): void;
   binaryScalarOp(op: number, a: number, s: number, out: number, n: number, scalarFirst: number): void;
   sumColumns(x: number, out: number, outer: number, reduced: number, inner: number): void;
   maxColumns(x: number, out: number, outer: number, reduced: number, inner: number): void;
