@@ -5,8 +5,8 @@
  *
  * What stays on the reference kernels, and why: `pow` (no SIMD pow; not used by training),
  * broadcasts other than scalar, row-vector and column-vector ones, reductions over
- * non-adjacent axes, and any call too large for the kernel memory's maximum. Float64 work never gets here (the
- * registry sends it to the reference backend because this one is float32-only).
+ * non-adjacent axes, and any call too large for the kernel memory's maximum. Float64 work
+ * never gets here (the registry sends it to the reference backend: this one is float32-only).
  */
 import type { FloatArray } from '../../tensor/tensor.js';
 import type { Backend, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
