@@ -120,7 +120,8 @@ export function skippedList(results: BenchResults): string {
 
 export function machineLine(results: BenchResults): string {
   const m = results.machine;
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`;
+  const simd = m.vectorExtensions !== undefined && m.vectorExtensions !== 'unknown' ? ` (${m.vectorExtensions})` : '';
+  return `${m.cpu}${simd}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`;
 }
 
 export function fullReport(results: BenchResults): string {

@@ -4,9 +4,11 @@
  * hyper-parameters. Writes bench/results/latest.json, prints markdown tables, and refreshes
  * the tables in docs/PERFORMANCE.md (between its bench:begin / bench:end markers).
  *
- *   node dist/bench/run.js [--quick] [--no-peers] [--no-docs]
+ *   node dist/bench/run.js [--quick] [--no-peers] [--no-docs] [--report]
  *
  * --quick trains a tenth of the samples (a smoke run; its numbers are noisier).
+ * --report measures nothing: it prints the tables of bench/results/latest.json and refreshes
+ * docs/PERFORMANCE.md from it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,12 +96,30 @@ function runPython(dir: string, what: 'torch' | 'numpy', env: Record<string, str
   }
 }
 
+/** The widest x86 vector extensions the CPU reports (what native BLAS can use), where known. */
+function vectorExtensions(): string {
+  try {
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+    const has = (f: string) => flags.includes(f);
+    return has('avx512f') ? 'AVX-512' : has('avx2') ? 'AVX2' : has('sse4_2') ? 'SSE4.2' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function pythonHas(module: string): boolean {
   if (!existsSync(PYTHON)) return false;
   return spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 }
 
 async function main(): Promise<void> {
+  if (args.has('--report')) {
+    const saved = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) as BenchResults;
+    const report = fullReport(saved);
+    console.log(report);
+    if (!args.has('--no-docs')) updateDocs(report);
+    return;
+  }
   const loadAverageAtStart = loadavg();
   const data = await loadBenchData();
   const ws = workloads(quick, data.trainCount);
@@ -111,7 +131,8 @@ async function main(): Promise<void> {
       cpu: cpus()[0]?.model.trim() ?? 'unknown',
       cores,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
-      os: `${type()} ${release()}`,
+      os: `${type()} ${release().split('-')[0]}`,
+      vectorExtensions: vectorExtensions(),
       node: process.versions.node,
       loadAverageAtStart,
     },
@@ -138,7 +159,7 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'gradiente-bench-'));
     try {
       writePythonJob(dir, data, jobs);
-      const torch: Contender = { id: 'pytorch', label: 'PyTorch (1 thread)', gemm: [], workloads: {} };
+      const torch: Contender = { id: 'pytorch', label: 'PyTorch (1 intra-op thread)', gemm: [], workloads: {} };
       if (!pythonHas('torch')) {
         torch.skipped = `${PYTHON} cannot import torch`;
       } else {

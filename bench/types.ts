@@ -56,6 +56,8 @@ export interface BenchResults {
     cores: number;
     memoryGiB: number;
     os: string;
+    /** Widest SIMD the CPU has (native libraries use it; WebAssembly SIMD is 128-bit). */
+    vectorExtensions?: string;
     node: string;
     loadAverageAtStart: number[];
   };
