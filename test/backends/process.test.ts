@@ -1,8 +1,8 @@
 /**
- * The worker pool and the life of a Node process: a program that uses the threaded 'wasm'
- * backend and never shuts it down must still exit on its own when its work is done, and
- * exiting while the workers are busy must not crash. Runs the library in a fresh Node
- * process (the sources transpiled to a temporary folder, as a build would).
+ * The 'wasm' backend in fresh Node processes (the sources transpiled to a folder, as a build
+ * would), for what one process cannot test twice: a program that uses the threaded backend
+ * and never shuts it down must still exit on its own, exiting while workers are busy must
+ * not crash, and the fallbacks (plain SIMD; no SIMD at all) must work.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,9 @@ const work = `
   console.log(JSON.stringify({ threads: wasmBackendInfo().threads, simd: info.simd }));
 `;
 
-describe.skipIf(info === null || info.poolThreads < 2)('wasm worker pool in a Node process', () => {
+const threaded = info !== null && info.poolThreads >= 2;
+
+describe('wasm backend in fresh Node processes', () => {
   let dir = '';
   beforeAll(() => {
     // Inside the checkout, so the library's npm dependencies resolve from node_modules.
@@ -62,7 +64,7 @@ describe.skipIf(info === null || info.poolThreads < 2)('wasm worker pool in a No
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits by itself when the work is done, workers still started', () => {
+  it.skipIf(!threaded)('exits by itself when the work is done, workers still started', () => {
     const r = runNode(dir, work);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -70,7 +72,51 @@ describe.skipIf(info === null || info.poolThreads < 2)('wasm worker pool in a No
     expect(reported.threads).toBeGreaterThan(1);
   });
 
-  it('exits cleanly when the process ends while workers are spinning', () => {
+  it.skipIf(info === null)('falls back to plain SIMD when relaxed SIMD is turned off, and still agrees with js', () => {
+    const r = runNode(
+      dir,
+      `
+      import { initWasmBackend, matmul, randn, setBackend } from './src/index.js';
+      const info = await initWasmBackend({ relaxedSimd: false, select: false, parallelThreshold: 1 });
+      let worst = 0;
+      for (const [m, k, n] of [[1, 784, 128], [64, 784, 128], [129, 513, 67]]) {
+        for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+          const a = randn(ta ? [k, m] : [m, k]);
+          const b = randn(tb ? [n, k] : [k, n]);
+          setBackend('js');
+          const want = matmul(a, b, { transposeA: ta, transposeB: tb }).data;
+          setBackend('wasm');
+          const got = matmul(a, b, { transposeA: ta, transposeB: tb }).data;
+          let err = 0, size = 0;
+          for (let i = 0; i < want.length; i++) { err = Math.max(err, Math.abs(got[i] - want[i])); size = Math.max(size, Math.abs(want[i])); }
+          worst = Math.max(worst, err / size);
+        }
+      }
+      console.log(JSON.stringify({ simd: info.simd, worst }));
+      `,
+    );
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim()) as { simd: string; worst: number };
+    expect(out.simd).toBe('simd');
+    expect(out.worst).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('keeps js, and never throws, on an engine without WebAssembly SIMD', () => {
+    const r = runNode(
+      dir,
+      `
+      // An engine that validates no SIMD module: what a browser without SIMD looks like.
+      WebAssembly.validate = () => false;
+      const { initWasmBackend, listBackends, ready } = await import('./src/index.js');
+      const info = await initWasmBackend();
+      console.log(JSON.stringify({ info, backends: listBackends(), chosen: await ready() }));
+      `,
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.trim())).toEqual({ info: null, backends: ['js'], chosen: 'js' });
+  });
+
+  it.skipIf(!threaded)('exits cleanly when the process ends while workers are spinning', () => {
     const r = runNode(dir, `${work}\nprocess.exit(3);\n`);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(3);
