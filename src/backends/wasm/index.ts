@@ -83,14 +83,31 @@ async function chooseBuild(shared: boolean, relaxed: boolean): Promise<{ build: 
   return null;
 }
 
+/**
+ * Set up the backend; if anything about shared memory or workers fails in a way feature
+ * detection did not foresee, try again on one thread with private memory; if even that
+ * fails, there is no 'wasm' backend (null), never an exception for the caller.
+ */
 async function load(options: WasmBackendOptions): Promise<Loaded | null> {
+  try {
+    return await loadWith(options, true);
+  } catch {
+    try {
+      return await loadWith(options, false);
+    } catch {
+      return null;
+    }
+  }
+}
+
+async function loadWith(options: WasmBackendOptions, allowThreads: boolean): Promise<Loaded | null> {
   if (typeof WebAssembly !== 'object') return null;
-  const cores = await hardwareConcurrency();
+  const cores = allowThreads ? await hardwareConcurrency() : 1;
   const byDefault = Math.min(cores, 8);
   const wanted = Math.max(1, Math.min(options.threads ?? byDefault, MAX_THREADS));
   // The pool is sized once, for the cores (or more if asked): `threads` can later move
   // between 1 and its size without starting workers again. Idle workers sleep.
-  const poolSize = Math.max(wanted, byDefault);
+  const poolSize = allowThreads ? Math.max(wanted, byDefault) : 1;
   const spawn = poolSize > 1 ? await workerFactory() : null;
   const shared = spawn !== null && canShareMemory();
   const chosen = await chooseBuild(shared, options.relaxedSimd ?? true);
