@@ -3,11 +3,12 @@
  * 784-256-128-10 for 10 epochs. Needs the IDX files, e.g. Debian's dataset-fashion-mnist
  * package, or pass their folder: node dist/examples/train-fashion-mnist.js DIR
  */
-import { Dense, Sequential, cosineDecay, getBackend, loadFashionMnist, manualSeed } from '../src/node.js';
+import { Dense, Sequential, cosineDecay, getBackend, loadFashionMnist, manualSeed, ready } from '../src/node.js';
 
 async function main(): Promise<void> {
   const epochs = 10;
   const batchSize = 64;
+  await ready();
   manualSeed(11);
   const { xTrain, yTrain, xTest, yTest } = loadFashionMnist(process.argv[2]);
   const nTrain = xTrain.shape[0]!;

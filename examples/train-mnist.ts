@@ -3,7 +3,7 @@
  * gradiente (8,000 to learn from, 2,000 held out) and report what it learned.
  */
 import { pathToFileURL } from 'node:url';
-import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, getBackend, loadMnist, manualSeed, type Callback } from '../src/index.js';
+import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, getBackend, loadMnist, manualSeed, ready, type Callback } from '../src/index.js';
 
 export interface MnistRun {
   testLoss: number;
@@ -14,6 +14,7 @@ export interface MnistRun {
 
 export async function trainMnist(options: { epochs?: number; batchSize?: number; log?: (line: string) => void } = {}): Promise<MnistRun> {
   const { epochs = 12, batchSize = 32, log = () => {} } = options;
+  await ready(); // the fastest backend this engine supports: WebAssembly SIMD where it can, else plain JS
   manualSeed(7);
   const { xTrain, yTrain, xTest, yTest } = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
   const nTrain = xTrain.shape[0]!;
