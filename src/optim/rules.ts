@@ -24,6 +24,12 @@ export interface SgdHyper {
 export const sgdRule: UpdateRule<SgdHyper> = {
   init: (size) => ({ velocity: new Float32Array(size) }),
   update(w, g, state, { momentum, nesterov, weightDecay }, lr) {
+    if (momentum === 0 && weightDecay === 0) {
+      // Plain gradient descent, the course's w ← w − η·g: a loop with nothing else in it runs
+      // about a third faster, which shows at batch size 1 where the update is a large share of a step.
+      for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
+      return;
+    }
     const v = state.velocity!;
     for (let i = 0; i < w.length; i++) {
       let d = g[i]! + weightDecay * w[i]!;
