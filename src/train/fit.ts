@@ -59,35 +59,31 @@ export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: F
   const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, ...(random !== undefined ? { random } : {}) });
   const history = new History(loader.iterationsPerEpoch, loader.batchSize, loader.numSamples);
 
-  let stopRequested = false;
   const context: TrainingContext = {
     model,
     history,
     epochs,
     iterationsPerEpoch: loader.iterationsPerEpoch,
     stop(reason, message) {
-      stopRequested = true;
       history.stopped ??= { reason, epoch: currentEpoch, iteration: optimizer.iterations, message };
     },
   };
   let currentEpoch = initialEpoch;
   let lastLogs: Logs | null = null;
-  const hooks = callbacks;
 
-  for (const cb of hooks) await cb.onTrainBegin?.(context);
-  for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
+  for (const cb of callbacks) await cb.onTrainBegin?.(context);
+  for (let epoch = initialEpoch; epoch < epochs && history.stopped === null; epoch++) {
     currentEpoch = epoch;
-    for (const cb of hooks) await cb.onEpochBegin?.(epoch, context);
-    const logs = await trainOneEpoch(setup, loader, epoch, context, hooks, options.stopOnNonFinite ?? true);
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, context);
+    const logs = await trainOneEpoch(setup, loader, epoch, context, callbacks, options.stopOnNonFinite ?? true);
     if (logs === null) break;
     if (validation !== null) logs.val = evaluateBatches(setup, validation[0], validation[1], 1024);
     history.recordEpoch(epoch, flattenLogs(logs));
     lastLogs = logs;
-    for (const cb of hooks) await cb.onEpochEnd?.(epoch, logs, context);
-    stopRequested ||= history.stopped !== null;
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
   }
   model.eval();
-  for (const cb of hooks) await cb.onTrainEnd?.(context, lastLogs);
+  for (const cb of callbacks) await cb.onTrainEnd?.(context, lastLogs);
   return history;
 }
 
@@ -114,14 +110,14 @@ async function trainOneEpoch(
     // 4. Adjust: backpropagation gives dLoss/dWeight; the optimizer steps against it.
     optimizer.zeroGrad();
     loss.backward();
-    const diverged = stopOnNonFinite ? divergence(loss.item(), optimizer, epoch, learningRate) : null;
+    const lossValue = loss.item();
+    const diverged = stopOnNonFinite ? divergence(lossValue, optimizer, epoch, learningRate) : null;
     if (diverged !== null) {
       context.stop('nonFinite', diverged);
       return null;
     }
     optimizer.step();
 
-    const lossValue = loss.item();
     context.history.recordIteration(lossValue, learningRate);
     const batchMetrics = noGrad(() => measure(metrics, batch.y!, yPred));
     running.add(lossValue, batchMetrics, batch.x.shape[0]!);
