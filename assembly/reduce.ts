@@ -8,29 +8,22 @@
  * as in the reference backend, so the results are identical.
  */
 export function sumColumns(x: usize, out: usize, outer: i32, reduced: i32, inner: i32): void {
-  const i4 = inner & ~3;
-  const rowBytes = <usize>inner << 2;
-  for (let o = 0; o < outer; o++) {
-    const dst = out + rowBytes * <usize>o;
-    const src0 = x + rowBytes * <usize>(o * reduced);
-    memory.copy(dst, src0, rowBytes);
-    for (let r = 1; r < reduced; r++) {
-      const src = src0 + rowBytes * <usize>r;
-      let i = 0;
-      for (; i < i4; i += 4) {
-        const t = <usize>i << 2;
-        v128.store(dst + t, f32x4.add(v128.load(dst + t), v128.load(src + t)));
-      }
-      for (; i < inner; i++) {
-        const t = <usize>i << 2;
-        store<f32>(dst + t, load<f32>(dst + t) + load<f32>(src + t));
-      }
-    }
-  }
+  foldColumns(x, out, outer, reduced, inner, false);
 }
 
 /** out[o][i] = max_r x[o][r][i] for inner > 1 (NaN propagates). */
 export function maxColumns(x: usize, out: usize, outer: i32, reduced: i32, inner: i32): void {
+  foldColumns(x, out, outer, reduced, inner, true);
+}
+
+/**
+ * The loop both column reductions share: out row = first x row, then each further row folded
+ * in with + or max. Inlined with a constant `isMax`, so each caller compiles to its own loop
+ * with no branch inside.
+ */
+// @ts-ignore: decorator
+@inline
+function foldColumns(x: usize, out: usize, outer: i32, reduced: i32, inner: i32, isMax: bool): void {
   const i4 = inner & ~3;
   const rowBytes = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
@@ -42,11 +35,15 @@ export function maxColumns(x: usize, out: usize, outer: i32, reduced: i32, inner
       let i = 0;
       for (; i < i4; i += 4) {
         const t = <usize>i << 2;
-        v128.store(dst + t, f32x4.max(v128.load(dst + t), v128.load(src + t)));
+        const a = v128.load(dst + t);
+        const b = v128.load(src + t);
+        v128.store(dst + t, isMax ? f32x4.max(a, b) : f32x4.add(a, b));
       }
       for (; i < inner; i++) {
         const t = <usize>i << 2;
-        store<f32>(dst + t, max(load<f32>(dst + t), load<f32>(src + t)));
+        const a = load<f32>(dst + t);
+        const b = load<f32>(src + t);
+        store<f32>(dst + t, isMax ? max(a, b) : a + b);
       }
     }
   }
