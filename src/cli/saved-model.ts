@@ -22,7 +22,7 @@ import {
 import type { Preprocessing } from './data-source.js';
 import { CliError } from './errors.js';
 import { exists } from './files.js';
-import { readTextFile } from './read-text.js';
+import { readTextFile } from '../node/files.js';
 import type { TrainSettings } from './settings.js';
 import type { TargetEncoding } from './task.js';
 
