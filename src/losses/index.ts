@@ -7,7 +7,7 @@ import { logSoftmax, softplus } from '../activations/index.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { abs, clip, log, minimum, mul, square, sub } from '../ops/elementwise.js';
 import { mean, sum } from '../ops/reduce.js';
-import { Tensor, allocate } from '../tensor/tensor.js';
+import { Tensor, allocate, type DType } from '../tensor/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -107,17 +107,17 @@ export function sparseCategoricalCrossentropy(labels: Tensor, yPred: Tensor, opt
     throw new ShapeError(`sparseCategoricalCrossentropy: yPred must be [N, C], got ${formatShape(yPred.shape)}`);
   }
   const [n, c] = [yPred.shape[0]!, yPred.shape[1]!];
-  const flatLabels = labels.rank === 2 && labels.shape[1] === 1 ? labels.data : labels.rank === 1 ? labels.data : null;
-  if (flatLabels === null || flatLabels.length !== n) {
+  const flat = labels.rank === 1 || (labels.rank === 2 && labels.shape[1] === 1);
+  if (!flat || labels.size !== n) {
     throw new ShapeError(
       `sparseCategoricalCrossentropy: labels ${formatShape(labels.shape)} must be [${n}] (one class index per row of yPred ${formatShape(yPred.shape)})`,
     );
   }
-  return categoricalCrossentropy(oneHotLabels(flatLabels, c, yPred.dtype === 'float64'), yPred, options);
+  return categoricalCrossentropy(oneHotLabels(labels.data, c, yPred.dtype), yPred, options);
 }
 
-function oneHotLabels(labels: ArrayLike<number>, classes: number, wide: boolean): Tensor {
-  const out = allocate(wide ? 'float64' : 'float32', labels.length * classes);
+function oneHotLabels(labels: ArrayLike<number>, classes: number, dtype: DType): Tensor {
+  const out = allocate(dtype, labels.length * classes);
   for (let i = 0; i < labels.length; i++) {
     const k = labels[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= classes) {
