@@ -124,3 +124,9 @@ export function checkbox(options: { id: string; label: MessageKey; checked: bool
 export function button(options: { id: string; label: MessageKey; kind?: 'primary' | 'plain' }): HTMLButtonElement {
   return el('button', { type: 'button', id: options.id, class: options.kind ?? 'plain', 'data-i18n': options.label });
 }
+
+/** A labelled read-only figure (loss, accuracy, iteration): the page writes into `value`. */
+export function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
+  const value = el('span', { class: 'value', id });
+  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
+}

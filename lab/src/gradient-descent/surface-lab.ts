@@ -5,9 +5,9 @@
 import type { OptimizerName } from '../../../src/index.js';
 import { LineChart } from '../common/chart.js';
 import { okabeIto } from '../common/colors.js';
-import { button, select, slider, type Choice } from '../common/controls.js';
+import { button, select, slider, stat, type Choice } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
-import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { onLanguageChange, t } from '../common/i18n.js';
 import { renderMath, texNumber } from '../common/math.js';
 import { choiceParam, numberParam, readParams, writeParams } from '../common/url-state.js';
 import { Descent, lossAndGradient, type BatchMode, type StepRecord } from './descent.js';
@@ -29,11 +29,6 @@ const stepsPer: Record<Speed, { perSecond?: number; perFrame?: number }> = {
   turbo: { perFrame: 10 },
 };
 const MAX_ITERATIONS = 5000;
-
-function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
-  const value = el('span', { class: 'value', id });
-  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
-}
 
 export function mountSurfaceLab(host: HTMLElement): void {
   const params = readParams();

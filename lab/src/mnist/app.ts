@@ -5,18 +5,13 @@
 import { BarChart } from '../common/bars.js';
 import { LineChart } from '../common/chart.js';
 import { classColor, okabeIto } from '../common/colors.js';
-import { button, select, slider } from '../common/controls.js';
+import { button, select, slider, stat } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
-import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { onLanguageChange, t } from '../common/i18n.js';
 import { DigitPad } from './draw.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
 const THROUGHPUT_BATCHES = [1, 8, 32, 128, 512];
-
-function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
-  const value = el('span', { class: 'value', id });
-  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
-}
 
 export function mountMnist(): void {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });

@@ -5,9 +5,9 @@
  * export of the trained model in TensorFlow.js format.
  */
 import type { Sequential } from '../../../src/index.js';
-import { button, checkbox, select, slider, type Choice } from '../common/controls.js';
+import { button, checkbox, select, slider, stat, type Choice } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
-import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
+import { onLanguageChange, t } from '../common/i18n.js';
 import { readParams, writeParams } from '../common/url-state.js';
 import { BoundaryView } from './boundary.js';
 import { TrainingCharts } from './charts.js';
@@ -36,11 +36,6 @@ import { Trainer } from './trainer.js';
 const FRAME_BUDGET_MS = 12;
 const speeds = ['iteration', 'epoch', 'fast'] as const;
 type Speed = (typeof speeds)[number];
-
-function stat(id: string, label: MessageKey): { root: HTMLElement; value: HTMLElement } {
-  const value = el('span', { class: 'value', id });
-  return { root: el('div', { class: 'stat' }, el('span', { class: 'label', 'data-i18n': label }), value), value };
-}
 
 export function mountPlayground(): void {
   const state: PlaygroundState = stateFromParams(readParams());
