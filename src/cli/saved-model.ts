@@ -9,8 +9,6 @@ import * as path from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import {
   DataFormatError,
-  loadModel,
-  readModelInfo,
   recordsToDataset,
   standardize,
   Tensor,
@@ -22,6 +20,7 @@ import {
 import type { Preprocessing } from './data-source.js';
 import { CliError } from './errors.js';
 import { exists } from './files.js';
+import { loadModelFile, readModelFile } from '../node/model-files.js';
 import { readTextFile } from '../node/files.js';
 import type { TrainSettings } from './settings.js';
 import type { TargetEncoding } from './task.js';
@@ -38,13 +37,14 @@ export interface SavedRun {
 export async function loadSavedRun(location: string): Promise<SavedRun> {
   const inner = path.join(location, 'model');
   const modelDir = (await exists(path.join(inner, 'model.json'))) ? inner : location;
-  const info = await readModelInfo(modelDir);
+  const file = await readModelFile(modelDir);
+  const info = file.json;
   const config = info.trainingConfig as { settings?: TrainSettings; preprocessing?: Preprocessing; targetEncoding?: TargetEncoding } | undefined;
   if (config?.settings === undefined || config.preprocessing === undefined || config.targetEncoding === undefined) {
     throw new CliError(`--model ${location}: this model was not written by gradiente train, so it lacks the record of how its inputs were prepared; load it with loadModel() in code instead`);
   }
   if (info.training === undefined) throw new CliError(`--model ${location}: the model file has no loss and metrics (saved without its training state)`);
-  const model = await loadModel(modelDir);
+  const model = await loadModelFile(file);
   return { model, modelDir, settings: config.settings, preprocessing: config.preprocessing, targetEncoding: config.targetEncoding };
 }
 

@@ -40,21 +40,40 @@ export async function saveModel(model: Sequential, dir: string, options: SaveMod
   return { modelJson: written.jsonPath, weights: written.weightsPath, weightsBytes: weights.byteLength };
 }
 
-/** The checked model.json of a gradiente model directory (or model.json path), without loading weights. */
-export async function readModelInfo(location: string, options: { maxJsonBytes?: number } = {}): Promise<NativeModelJson> {
-  const { jsonPath } = await locateModelJson(location);
-  return parseNativeModelJson(parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES), jsonPath), jsonPath);
+/** A gradiente model.json, read and checked, with where it was found. */
+export interface ModelFile {
+  dir: string;
+  jsonPath: string;
+  json: NativeModelJson;
 }
 
-/** Load a model saved by saveModel: `location` is its directory or its model.json. */
-export async function loadModel(location: string, options: LoadModelOptions = {}): Promise<Sequential> {
+/**
+ * Read and check the model.json of a gradiente model directory (or model.json path), without
+ * its weights. For callers that look at the model.json before loading: pass the result to
+ * loadModelFile instead of parsing the file a second time with loadModel.
+ */
+export async function readModelFile(location: string, maxJsonBytes = DEFAULT_MAX_JSON_BYTES): Promise<ModelFile> {
   const { dir, jsonPath } = await locateModelJson(location);
-  const raw = parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES), jsonPath);
-  const json = parseNativeModelJson(raw, jsonPath);
+  const json = parseNativeModelJson(parseJson(await readModelJsonText(jsonPath, maxJsonBytes), jsonPath), jsonPath);
+  return { dir, jsonPath, json };
+}
+
+/** The model of a model.json read by readModelFile: its weights are read now. */
+export async function loadModelFile({ dir, jsonPath, json }: ModelFile, options: NonFinitePolicy = {}): Promise<Sequential> {
   const expected = json.weightsManifest.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (!Number.isSafeInteger(expected)) throw new ModelFormatError(`${jsonPath}: the weights manifest declares an impossible size`);
   const weights = await readWeightFiles(dir, [json.weightsManifest.path], expected, jsonPath);
   return modelFromArtifacts({ modelJson: json, weights }, { source: jsonPath, ...(options.allowNonFinite !== undefined ? { allowNonFinite: options.allowNonFinite } : {}) });
+}
+
+/** The checked model.json of a gradiente model directory (or model.json path), without loading weights. */
+export async function readModelInfo(location: string, options: { maxJsonBytes?: number } = {}): Promise<NativeModelJson> {
+  return (await readModelFile(location, options.maxJsonBytes)).json;
+}
+
+/** Load a model saved by saveModel: `location` is its directory or its model.json. */
+export async function loadModel(location: string, options: LoadModelOptions = {}): Promise<Sequential> {
+  return loadModelFile(await readModelFile(location, options.maxJsonBytes), options);
 }
 
 registerModelStore(
