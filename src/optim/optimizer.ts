@@ -27,7 +27,7 @@ export abstract class Optimizer<H extends object = object> {
   /** Number of weight updates done so far (the iteration counter). */
   iterations = 0;
   readonly hyper: H;
-  private learningRateValue: LearningRate;
+  learningRate: LearningRate;
   private readonly rule: UpdateRule<H>;
   private states: (OptimizerState | null)[] = [];
 
@@ -35,7 +35,7 @@ export abstract class Optimizer<H extends object = object> {
     if (typeof learningRate === 'number' && !(Number.isFinite(learningRate) && learningRate > 0)) {
       throw new ValueError(`learningRate must be a positive number, got ${learningRate}`);
     }
-    this.learningRateValue = learningRate;
+    this.learningRate = learningRate;
     this.hyper = hyper;
     this.rule = rule;
     if (params !== null) this.attach(params);
@@ -47,17 +47,9 @@ export abstract class Optimizer<H extends object = object> {
     this.states = params.map(() => null);
   }
 
-  get learningRate(): LearningRate {
-    return this.learningRateValue;
-  }
-
-  set learningRate(lr: LearningRate) {
-    this.learningRateValue = lr;
-  }
-
   /** The learning rate the next step will use. */
   get currentLearningRate(): number {
-    const lr = this.learningRateValue;
+    const lr = this.learningRate;
     return typeof lr === 'number' ? lr : lr.at(this.iterations);
   }
 
@@ -81,7 +73,7 @@ export abstract class Optimizer<H extends object = object> {
   }
 
   stateDict(): OptimizerStateDict {
-    const lr = this.learningRateValue;
+    const lr = this.learningRate;
     return {
       type: this.type,
       iterations: this.iterations,
@@ -97,7 +89,7 @@ export abstract class Optimizer<H extends object = object> {
       throw new ValueError(`loadStateDict: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);
     }
     this.iterations = dict.iterations;
-    this.learningRateValue = typeof dict.learningRate === 'number' ? dict.learningRate : schedule(dict.learningRate);
+    this.learningRate = typeof dict.learningRate === 'number' ? dict.learningRate : schedule(dict.learningRate);
     Object.assign(this.hyper, dict.hyper);
     this.states = dict.state.map((s, i) => {
       if (s === null) return null;
