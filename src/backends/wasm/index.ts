@@ -58,7 +58,9 @@ export interface WasmBackendInfo {
 
 interface Loaded {
   runtime: WasmRuntime;
-  info: WasmBackendInfo;
+  /** What cannot change after loading; the rest of WasmBackendInfo is read from the runtime. */
+  simd: WasmBackendInfo['simd'];
+  sharedMemory: boolean;
 }
 
 let loading: Promise<Loaded | null> | null = null;
@@ -134,15 +136,7 @@ async function loadWith(options: WasmBackendOptions, allowThreads: boolean): Pro
     parallelThreshold: options.parallelThreshold ?? 2e6,
   };
   registerBackend(createWasmBackend(runtime));
-  const info: WasmBackendInfo = {
-    simd: chosen.build.startsWith('relaxed') ? 'relaxed-simd' : 'simd',
-    threads: runtime.threads,
-    poolThreads: pool?.size ?? 1,
-    sharedMemory: shared,
-    parallelThreshold: runtime.parallelThreshold,
-    memoryBytes: 0,
-  };
-  return { runtime, info };
+  return { runtime, simd: chosen.build.startsWith('relaxed') ? 'relaxed-simd' : 'simd', sharedMemory: shared };
 }
 
 /**
@@ -155,16 +149,22 @@ export async function initWasmBackend(options: WasmBackendOptions = {}): Promise
   const l = await loading;
   if (l === null) return null;
   const rt = l.runtime;
-  if (options.threads !== undefined) rt.threads = Math.max(1, Math.min(options.threads, l.info.poolThreads));
+  if (options.threads !== undefined) rt.threads = Math.max(1, Math.min(options.threads, rt.pool?.size ?? 1));
   if (options.parallelThreshold !== undefined) rt.parallelThreshold = options.parallelThreshold;
-  l.info.threads = rt.threads;
-  l.info.parallelThreshold = rt.parallelThreshold;
   if (options.select ?? true) setBackend('wasm');
   return snapshot(l);
 }
 
 function snapshot(l: Loaded): WasmBackendInfo {
-  return { ...l.info, memoryBytes: l.runtime.memory.memory.buffer.byteLength };
+  const rt = l.runtime;
+  return {
+    simd: l.simd,
+    threads: rt.threads,
+    poolThreads: rt.pool?.size ?? 1,
+    sharedMemory: l.sharedMemory,
+    parallelThreshold: rt.parallelThreshold,
+    memoryBytes: rt.memory.memory.buffer.byteLength,
+  };
 }
 
 /** What the 'wasm' backend runs with, or null before initWasmBackend() (or without SIMD). */
@@ -193,7 +193,5 @@ export function stopWasmThreads(): void {
     loaded.runtime.pool.close();
     loaded.runtime.pool = null;
     loaded.runtime.threads = 1;
-    loaded.info.threads = 1;
-    loaded.info.poolThreads = 1;
   }
 }
