@@ -33,10 +33,15 @@ export interface SavedRun {
   targetEncoding: TargetEncoding;
 }
 
+/** A run directory holds the model in model/; anything else (a model directory, a model.json) is the model itself. */
+export async function modelInRun(location: string): Promise<string> {
+  const inner = path.join(location, 'model');
+  return (await exists(path.join(inner, 'model.json'))) ? inner : location;
+}
+
 /** --model: a run directory (holding model/) or a model directory or its model.json. */
 export async function loadSavedRun(location: string): Promise<SavedRun> {
-  const inner = path.join(location, 'model');
-  const modelDir = (await exists(path.join(inner, 'model.json'))) ? inner : location;
+  const modelDir = await modelInRun(location);
   const file = await readModelFile(modelDir);
   const info = file.json;
   const config = info.trainingConfig as { settings?: TrainSettings; preprocessing?: Preprocessing; targetEncoding?: TargetEncoding } | undefined;

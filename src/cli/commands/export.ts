@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { exportModel, importModel, readModelInfo, type ExportFormat } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
 import { CliError } from '../errors.js';
-import { exists, writeJsonAtomic } from '../files.js';
+import { writeJsonAtomic } from '../files.js';
+import { modelInRun } from '../saved-model.js';
 import * as v from '../values.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
@@ -47,7 +48,7 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   const opset = flags.opset === undefined ? undefined : v.integer(flags.opset, v.flagSource('--opset'));
   if (format === 'tfjs' && opset !== undefined) throw new CliError('--opset applies to --format onnx only');
   if (format === 'onnx' && !out.toLowerCase().endsWith('.onnx')) throw new CliError(`--out ${out}: an ONNX model is one file; give it the .onnx extension`);
-  const location = await modelLocation(v.text(flags.model, v.flagSource('--model')));
+  const location = await modelInRun(v.text(flags.model, v.flagSource('--model')));
   const { model, format: from } = await importModel(location);
   const exported = await exportModel(model, { format, out, ...(opset !== undefined ? { opset } : {}) });
 
@@ -67,12 +68,6 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
     console.out(`inputs must be standardized as in training: mean and std per feature in ${preprocessingFile}`);
   }
   return 0;
-}
-
-/** A run directory holds the model in model/; anything else is passed on as it is. */
-async function modelLocation(given: string): Promise<string> {
-  const inRun = path.join(given, 'model');
-  return (await exists(path.join(inRun, 'model.json'))) ? inRun : given;
 }
 
 /** The feature scaling gradiente train recorded with the model, if any. */
