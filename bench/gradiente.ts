@@ -2,7 +2,7 @@
  * gradiente in the benchmark: matrix products through the public `matmul` op, and training
  * through the public API (Sequential, Dense, compile, fit), on a given backend.
  */
-import { Dense, Sequential, Tensor, initWasmBackend, matmul, noGrad, randn, setBackend, wasmBackendInfo } from '../src/node.js';
+import { Dense, Sequential, Tensor, initWasmBackend, matmul, noGrad, randn, setBackend } from '../src/node.js';
 import type { BenchData } from './data.js';
 import { medianSeconds } from './timing.js';
 import type { GemmForm, GemmResult, TrainResult, Workload } from './types.js';
@@ -20,8 +20,7 @@ export async function useConfig(config: GradienteConfig): Promise<Record<string,
   }
   const info = await initWasmBackend(config.threads === undefined ? {} : { threads: config.threads });
   if (info === null) throw new Error('WebAssembly SIMD is not available in this engine');
-  const now = wasmBackendInfo()!;
-  return { backend: 'wasm', simd: now.simd, threads: now.threads };
+  return { backend: 'wasm', simd: info.simd, threads: info.threads };
 }
 
 export const FORMS: GemmForm[] = ['A·B', 'A·Bᵀ', 'Aᵀ·B'];
