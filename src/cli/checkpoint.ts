@@ -30,7 +30,7 @@ export interface TrainingState {
   /** Epochs completed: training continues with epoch index `epochsDone` (0-based). */
   epochsDone: number;
   /** State of the generator that shuffles the samples each epoch. */
-  shuffleRandom: number[];
+  shuffleRandom: (number | null)[];
   /** State of the global generator (dropout, anything else drawing from it). */
   globalRandom: (number | null)[];
   history: HistoryJson | null;
@@ -69,10 +69,9 @@ export async function saveCheckpoint(
     format: FORMAT,
     version: 1,
     ...state,
-    shuffleRandom: shuffleRandom.getState(),
+    shuffleRandom: randomToJson(shuffleRandom.getState()),
     globalRandom: randomToJson(globalRandom.getState()),
   };
-  full.shuffleRandom = randomToJson(full.shuffleRandom) as number[];
   await writeJsonAtomic(path.join(dir, STATE), full);
   await writeJsonAtomic(path.join(root, LATEST), { epoch: state.epochsDone, dir: name });
   // Only now are older checkpoints unreferenced.
@@ -120,6 +119,6 @@ export async function restoreCheckpoint(checkpoint: LoadedCheckpoint, model: Seq
   model.loadStateDict(saved.stateDict());
   model.optimizer.attach(model.parameters());
   model.optimizer.loadStateDict(saved.optimizer.stateDict());
-  shuffleRandom.setState(randomFromJson(checkpoint.state.shuffleRandom as (number | null)[]));
+  shuffleRandom.setState(randomFromJson(checkpoint.state.shuffleRandom));
   globalRandom.setState(randomFromJson(checkpoint.state.globalRandom));
 }
