@@ -30,7 +30,10 @@ export interface ExportedModel {
   bytes: number;
 }
 
-/** Write `bytes` to `file` atomically: a temporary file in the same directory, flushed, then renamed. */
+/**
+ * Write `model` in another framework's format: 'tfjs' a directory (model.json + weights.bin),
+ * 'onnx' one .onnx file. Either replaces what was there atomically (see model-dir.ts, atomic-file.ts).
+ */
 export async function exportModel(model: Sequential, options: ExportModelOptions): Promise<ExportedModel> {
   const { format, out } = options;
   if (format === 'tfjs') {
