@@ -69,10 +69,8 @@ export function slider(options: SliderOptions): Slider {
   };
 }
 
-export interface Choice<V extends string> {
-  value: V;
-  label: MessageKey;
-}
+/** An option labelled by a message key, or by its own text where there is nothing to translate (a number). */
+export type Choice<V extends string> = { value: V; label: MessageKey } | { value: V; text: string };
 
 export interface Select<V extends string> {
   readonly root: HTMLElement;
@@ -87,7 +85,7 @@ export function select<V extends string>(options: { id: string; label: MessageKe
   let choices = options.choices;
   const render = (): void => {
     const keep = sel.value || options.value;
-    sel.replaceChildren(...choices.map((c) => el('option', { value: c.value }, t(c.label))));
+    sel.replaceChildren(...choices.map((c) => el('option', { value: c.value }, 'text' in c ? c.text : t(c.label))));
     if (choices.length > 0) sel.value = choices.some((c) => c.value === keep) ? keep : choices[0]!.value;
   };
   onLanguageChange(render);

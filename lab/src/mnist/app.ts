@@ -18,9 +18,9 @@ export function mountMnist(): void {
   const send = (message: ToWorker): void => worker.postMessage(message);
 
   // ---------------------------------------------------------------- training
-  const hidden = select<string>({ id: 'mnist-hidden', label: 'mnist.hidden', choices: ['32', '64', '128', '256'].map((v) => ({ value: v, label: 'mnist.hidden' as const })), value: '128' });
+  const hidden = select<string>({ id: 'mnist-hidden', label: 'mnist.hidden', choices: ['32', '64', '128', '256'].map((v) => ({ value: v, text: v })), value: '128' });
   const lr = slider({ id: 'mnist-lr', label: 'control.learningRate', min: 0.0001, max: 0.1, step: 0.01, value: 0.002, log: true });
-  const batch = select<string>({ id: 'mnist-batch', label: 'mnist.batchSize', choices: THROUGHPUT_BATCHES.map((b) => ({ value: String(b), label: 'mnist.batchSize' as const })), value: '32' });
+  const batch = select<string>({ id: 'mnist-batch', label: 'mnist.batchSize', choices: THROUGHPUT_BATCHES.map((b) => ({ value: String(b), text: String(b) })), value: '32' });
   const epochs = slider({ id: 'mnist-epochs', label: 'mnist.epochs', min: 1, max: 10, step: 1, value: 1, format: (v) => String(v) });
   const optimizer = select<TrainConfig['optimizer']>({
     id: 'mnist-optimizer',
@@ -89,8 +89,6 @@ export function mountMnist(): void {
 
   function showArchitecture(): void {
     architecture.textContent = t('mnist.architecture', { hidden: hidden.value });
-    hidden.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
-    batch.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
   }
 
   function setTraining(on: boolean): void {
