@@ -137,21 +137,21 @@ export class Trainer {
   private evaluate(): EpochRecord {
     const { data } = this;
     const classification = data.task === 'classification';
-    const measure = (x: Tensor, y: Tensor): [number, number | null] => {
+    const measure = (x: Tensor, y: Tensor): [number, number | null, Tensor] => {
       const yPred = this.model.predict(x);
-      return noGrad(() => [this.loss(y, yPred).item(), classification ? accuracy(y, yPred) : null]);
+      return noGrad(() => [this.loss(y, yPred).item(), classification ? accuracy(y, yPred) : null, yPred]);
     };
     const [trainLoss, trainAccuracy] = measure(data.xTrain, data.yTrain);
-    const [testLoss, testAccuracy] = measure(data.xTest, data.yTest);
+    const [testLoss, testAccuracy, testPred] = measure(data.xTest, data.yTest);
     const record = { epoch: this.epoch, trainLoss, testLoss, trainAccuracy, testAccuracy };
     this.epochs.push(record);
-    this.confusion = this.measureConfusion();
+    this.confusion = this.measureConfusion(testPred);
     return record;
   }
 
-  private measureConfusion(): number[][] | null {
+  /** The test set's confusion matrix, from `testPred` when the caller already predicted it. */
+  private measureConfusion(testPred?: Tensor): number[][] | null {
     if (this.data.task !== 'classification') return null;
-    const yPred = this.model.predict(this.data.xTest);
-    return confusionMatrix(this.data.labelsTest, yPred, this.data.numClasses);
+    return confusionMatrix(this.data.labelsTest, testPred ?? this.model.predict(this.data.xTest), this.data.numClasses);
   }
 }
