@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ModelFormatError, ValueError } from '../errors.js';
-import { isNativeModelJson, modelFromArtifacts, parseNativeModelJson } from '../io/native.js';
+import { isNativeModelJson, parseNativeModelJson } from '../io/native.js';
 import { modelToOnnx, type ToOnnxOptions } from '../io/onnx.js';
 import { isTfjsModelJson, modelFromTfjsArtifacts, modelToTfjsArtifacts, parseTfjsModelJson, type ToTfjsOptions } from '../io/tfjs.js';
 import { parseJson } from '../io/validate.js';
@@ -14,6 +14,7 @@ import type { NonFinitePolicy } from '../io/weights.js';
 import type { Sequential } from '../nn/sequential.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { DEFAULT_MAX_JSON_BYTES, locateModelJson, readModelJsonText, readWeightFiles, writeModelDir } from './model-dir.js';
+import { loadModelFile } from './model-files.js';
 
 export type ExportFormat = 'tfjs' | 'onnx';
 
@@ -80,9 +81,8 @@ export async function importModel(location: string, options: ImportModelOptions 
   const raw = parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES), jsonPath);
   const policy = options.allowNonFinite !== undefined ? { allowNonFinite: options.allowNonFinite } : {};
   if (isNativeModelJson(raw)) {
-    const json = parseNativeModelJson(raw, jsonPath);
-    const weights = await readWeightFiles(dir, [json.weightsManifest.path], byteSize(json.weightsManifest.weights), jsonPath);
-    return { model: modelFromArtifacts({ modelJson: json, weights }, { source: jsonPath, ...policy }), format: 'gradiente', path: jsonPath };
+    const model = await loadModelFile({ dir, jsonPath, json: parseNativeModelJson(raw, jsonPath) }, policy);
+    return { model, format: 'gradiente', path: jsonPath };
   }
   if (isTfjsModelJson(raw)) {
     const parsed = parseTfjsModelJson(raw, jsonPath);
