@@ -77,8 +77,9 @@ export function getActivation(name: ActivationName | string, options: Activation
     case 'sigmoid': return sigmoid;
     case 'tanh': return tanh;
     case 'relu': return relu;
-    case 'leakyRelu': return (z) => leakyRelu(z, options.alpha ?? 0.01);
-    case 'elu': return (z) => elu(z, options.alpha ?? 1);
+    // An absent alpha falls through to the op's own default.
+    case 'leakyRelu': return (z) => leakyRelu(z, options.alpha);
+    case 'elu': return (z) => elu(z, options.alpha);
     case 'gelu': return (z) => gelu(z);
     case 'geluTanh': return (z) => gelu(z, 'tanh');
     case 'swish':
