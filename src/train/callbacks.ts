@@ -25,7 +25,7 @@ export interface TrainingContext {
   history: History;
   epochs: number;
   iterationsPerEpoch: number;
-  /** Set to a message to stop after the current batch. */
+  /** Stop training after the current batch; the first call's reason and message go to history.stopped. */
   stop(reason: StopInfo['reason'], message: string): void;
 }
 
