@@ -1,6 +1,6 @@
 /** Reverse-mode automatic differentiation: topological order, then chain rule backwards. */
 import { GradienteError, ValueError, formatShape } from '../errors.js';
-import { Tensor, allocate, type FloatArray } from '../tensor/tensor.js';
+import { Tensor, allocate, dtypeOf, type FloatArray } from '../tensor/tensor.js';
 
 export interface BackwardOptions {
   /** Keep the graph so backward() can run through it again (default false: memory is freed). */
@@ -114,7 +114,7 @@ function accumulateLeaf(t: Tensor, g: FloatArray): void {
 }
 
 function addArrays(a: FloatArray, b: FloatArray): FloatArray {
-  const out = allocate(a instanceof Float64Array || b instanceof Float64Array ? 'float64' : 'float32', a.length);
+  const out = allocate(dtypeOf(a, b), a.length);
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
   return out;
 }

@@ -6,7 +6,7 @@ import { record } from '../autograd/graph.js';
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import { kernels } from '../backends/registry.js';
 import { ValueError } from '../errors.js';
-import { Tensor, allocate, sizeOf, type FloatArray } from '../tensor/tensor.js';
+import { Tensor, allocate, dtypeOf, sizeOf, type FloatArray } from '../tensor/tensor.js';
 import { asTensor, broadcastShapes, resultDType, sumToShape, type TensorLike } from './util.js';
 
 type BinaryGrad = (g: FloatArray, a: Tensor, b: Tensor, out: FloatArray, shape: readonly number[]) => [FloatArray | null, FloatArray | null];
@@ -28,7 +28,7 @@ function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike, grad: BinaryGrad):
 
 /** g (op) t, broadcast to `shape`: the building block of the binary gradients. */
 function combine(op: BinaryOp, g: FloatArray, shape: readonly number[], t: FloatArray, tShape: readonly number[]): FloatArray {
-  const out = allocate(g instanceof Float64Array || t instanceof Float64Array ? 'float64' : 'float32', sizeOf(shape));
+  const out = allocate(dtypeOf(g, t), sizeOf(shape));
   kernels(g, t).binary(op, g, shape, t, tShape, out, shape);
   return out;
 }

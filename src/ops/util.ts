@@ -1,7 +1,7 @@
 /** Shape helpers shared by the ops: broadcasting, axes, reducing a gradient to a shape. */
 import { kernels } from '../backends/registry.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, allocate, sizeOf, type DType, type FloatArray } from '../tensor/tensor.js';
+import { Tensor, allocate, dtypeOf, sizeOf, type DType, type FloatArray } from '../tensor/tensor.js';
 
 export type TensorLike = Tensor | number;
 
@@ -69,7 +69,7 @@ export function sumToShape(g: FloatArray, gShape: readonly number[], target: rea
   for (let i = 0; i < gShape.length; i++) {
     if (i < lead || (target[i - lead] === 1 && gShape[i] !== 1)) axes.push(i);
   }
-  const out = allocate(g instanceof Float64Array ? 'float64' : 'float32', sizeOf(target));
+  const out = allocate(dtypeOf(g), sizeOf(target));
   if (axes.length === 0) {
     out.set(g);
     return out;

@@ -23,6 +23,11 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** The dtype of a result computed from these arrays: float64 if either is. */
+export function dtypeOf(a: FloatArray, b?: FloatArray): DType {
+  return a instanceof Float64Array || b instanceof Float64Array ? 'float64' : 'float32';
+}
+
 export function allocate(dtype: DType, size: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
 }
@@ -55,7 +60,7 @@ export class Tensor {
   }
 
   get dtype(): DType {
-    return this.data instanceof Float64Array ? 'float64' : 'float32';
+    return dtypeOf(this.data);
   }
 
   get size(): number {
