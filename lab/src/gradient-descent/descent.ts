@@ -4,7 +4,7 @@
  * The loss of each step is the batch's; the full loss and the full gradient at every point
  * are measured separately (what the path and the charts show).
  */
-import { createOptimizer, DataLoader, noGrad, sum, tensor, type Optimizer, type OptimizerName, type Tensor } from '../../../src/index.js';
+import { createOptimizer, DataLoader, sum, tensor, type Optimizer, type OptimizerName, type Tensor } from '../../../src/index.js';
 import type { Batch, Surface } from './surfaces.js';
 
 export type BatchMode = 'batch' | 'minibatch' | 'stochastic';
@@ -109,7 +109,9 @@ export class Descent {
     const gradient: [number, number] = [this.w1.grad!.item(), this.w2.grad!.item()];
     this.optimizer.step();
     const after = this.point;
-    const loss = noGrad(() => sum(this.surface.loss(this.w1, this.w2)).item());
+    // The full loss and gradient at the new point: the loss is recorded, the gradient judged.
+    const full = lossAndGradient(this.surface, after);
+    const loss = full.loss;
     const record: StepRecord = {
       iteration: this.optimizer.iterations,
       before,
@@ -123,21 +125,20 @@ export class Descent {
     this.steps.push(record);
     this.losses.push(loss);
     this.path.push(after);
-    this.outcome = this.judge(record);
+    this.outcome = this.judge(record, full.gradient);
     return record;
   }
 
-  /** Diverged, settled at a flat point, or still going. */
-  private judge(record: StepRecord): Outcome {
+  /** Diverged, settled at a flat point, or still going; `fullGradient` is at record.after. */
+  private judge(record: StepRecord, fullGradient: [number, number]): Outcome {
     const [low, high] = this.lossRange;
     const span = Math.max(high - low, 1e-6);
     const [d1, d2] = this.surface.domain;
     const size = Math.max(d1[1] - d1[0], d2[1] - d2[0]);
     const far = Math.hypot(record.after[0], record.after[1]) > 20 * size;
     if (!Number.isFinite(record.loss) || record.loss - low > 20 * span || far) return 'diverged';
-    const full = lossAndGradient(this.surface, record.after);
     const moved = Math.hypot(record.after[0] - record.before[0], record.after[1] - record.before[1]);
-    const flatHere = Math.hypot(...full.gradient) < 1e-3 * Math.max(1, span / 10);
+    const flatHere = Math.hypot(...fullGradient) < 1e-3 * Math.max(1, span / 10);
     // NOTE: a stochastic or mini-batch path never stops moving (each batch pulls elsewhere);
     // only the full gradient says whether it has settled there.
     const exactGradient = this.loader === null || this.batchMode === 'batch';
