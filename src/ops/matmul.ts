@@ -2,7 +2,7 @@
 import { record } from '../autograd/graph.js';
 import { kernels } from '../backends/registry.js';
 import { ShapeError, formatShape } from '../errors.js';
-import { Tensor, allocate, type FloatArray } from '../tensor/tensor.js';
+import { Tensor, allocate, type DType, type FloatArray } from '../tensor/tensor.js';
 import { resultDType } from './util.js';
 
 export interface MatmulOptions {
@@ -20,10 +20,10 @@ function product(
   n: number,
   transA: boolean,
   transB: boolean,
-  wide: boolean,
+  dtype: DType,
   bias: FloatArray | null = null,
 ): FloatArray {
-  const out = allocate(wide ? 'float64' : 'float32', m * n);
+  const out = allocate(dtype, m * n);
   kernels(a, b).matmul(a, b, out, m, k, n, transA, transB, bias);
   return out;
 }
@@ -42,20 +42,20 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       `matmul: inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${k} vs ${k2})`,
     );
   }
-  const wide = resultDType(a, b) === 'float64';
-  const out = product(a.data, b.data, m, k, n, transA, transB, wide);
+  const dtype = resultDType(a, b);
+  const out = product(a.data, b.data, m, k, n, transA, transB, dtype);
   return record(out, [m, n], 'matmul', [a, b], (g) => {
     // C = op(A)·op(B)  =>  dop(A) = dC·op(B)ᵀ, dop(B) = op(A)ᵀ·dC, each written as one product.
     const da = !a.requiresGrad
       ? null
       : transA
-        ? product(b.data, g, k, n, m, transB, true, wide)
-        : product(g, b.data, m, n, k, false, !transB, wide);
+        ? product(b.data, g, k, n, m, transB, true, dtype)
+        : product(g, b.data, m, n, k, false, !transB, dtype);
     const db = !b.requiresGrad
       ? null
       : transB
-        ? product(g, a.data, n, m, k, true, transA, wide)
-        : product(a.data, g, k, m, n, !transA, false, wide);
+        ? product(g, a.data, n, m, k, true, transA, dtype)
+        : product(a.data, g, k, m, n, !transA, false, dtype);
     return [da, db];
   });
 }
@@ -73,11 +73,11 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     throw new ShapeError(`linear: bias ${formatShape(b.shape)} does not fit weights ${formatShape(w.shape)} (expected [${h}])`);
   }
   const inputs = b === null ? [x, w] : [x, w, b];
-  const wide = resultDType(...inputs) === 'float64';
-  const out = product(x.data, w.data, nRows, d, h, false, false, wide, b?.data ?? null);
+  const dtype = resultDType(...inputs);
+  const out = product(x.data, w.data, nRows, d, h, false, false, dtype, b?.data ?? null);
   return record(out, [nRows, h], 'linear', inputs, (g) => {
-    const dx = x.requiresGrad ? product(g, w.data, nRows, h, d, false, true, wide) : null;
-    const dw = w.requiresGrad ? product(x.data, g, d, nRows, h, true, false, wide) : null;
+    const dx = x.requiresGrad ? product(g, w.data, nRows, h, d, false, true, dtype) : null;
+    const dw = w.requiresGrad ? product(x.data, g, d, nRows, h, true, false, dtype) : null;
     let db: FloatArray | null = null;
     if (b !== null && b.requiresGrad) {
       db = allocate(b.dtype, h);
