@@ -53,6 +53,7 @@ export class ProgressPrinter implements Callback {
   private bar: SingleBar | null = null;
   private epochStart = 0;
   private steps = 0;
+  /** Bar mode: sample-weighted sums of this epoch's batch values, for the running means. */
   private sums: Record<string, number> = {};
   private samples = 0;
   private lastBatch = -1;
@@ -102,19 +103,19 @@ export class ProgressPrinter implements Callback {
   onBatchEnd(batch: number, logs: Logs, context: TrainingContext): void {
     this.steps++;
     this.lastBatch = batch;
-    // The running means weigh each batch by its samples, as the epoch's figure does (the last batch may be short).
-    const { batchSize, numSamples } = context.history;
-    const size = Math.min(batchSize, numSamples - batch * batchSize);
-    this.samples += size;
-    const batchValues: Record<string, number> = { loss: logs.loss, ...logs.metrics };
-    for (const [k, v] of Object.entries(batchValues)) this.sums[k] = (this.sums[k] ?? 0) + v * size;
     if (this.options.mode === 'bar' && this.bar !== null) {
+      const batchValues: Record<string, number> = { loss: logs.loss, ...logs.metrics };
+      // The running means weigh each batch by its samples, as the epoch's figure does (the last batch may be short).
+      const { batchSize, numSamples } = context.history;
+      const size = Math.min(batchSize, numSamples - batch * batchSize);
+      this.samples += size;
+      for (const [k, v] of Object.entries(batchValues)) this.sums[k] = (this.sums[k] ?? 0) + v * size;
       const running: Record<string, number> = {};
       for (const [k, s] of Object.entries(this.sums)) running[k] = s / this.samples;
       const ms = (performance.now() - this.epochStart) / this.steps;
       this.bar.update(batch + 1, { msPerStep: ms < 10 ? ms.toFixed(1) : Math.round(ms), values: formatValues(running) });
     } else if (this.options.mode === 'json' && this.options.jsonIterations) {
-      this.json({ event: 'iteration', epoch: logs.epoch + 1, iteration: logs.iteration, batch: batch + 1, ...batchValues, learningRate: logs.learningRate });
+      this.json({ event: 'iteration', epoch: logs.epoch + 1, iteration: logs.iteration, batch: batch + 1, loss: logs.loss, ...logs.metrics, learningRate: logs.learningRate });
     }
   }
 
