@@ -6,6 +6,7 @@
 import { noGrad } from '../autograd/graph.js';
 import { kernels } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
+import { takeRange } from '../data/rows.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import type { LossFunction } from '../losses/index.js';
 import type { Module } from '../nn/module.js';
@@ -223,6 +224,6 @@ function splitValidation(x: Tensor, y: Tensor, options: FitOptions): [Tensor, Te
   // As Keras: the last fraction of the samples, taken before any shuffling.
   const nTrain = Math.floor(n * (1 - split));
   if (nTrain < 1 || nTrain === n) throw new ValueError(`fit: validationSplit ${split} leaves ${nTrain} of ${n} samples for training; choose a split that leaves both parts non-empty`);
-  return noGrad(() => [slice(x, 0, nTrain), slice(y, 0, nTrain), [slice(x, nTrain, n), slice(y, nTrain, n)]]);
+  return [takeRange(x, 0, nTrain), takeRange(y, 0, nTrain), [takeRange(x, nTrain, n), takeRange(y, nTrain, n)]];
 }
 
