@@ -7,7 +7,6 @@ import {
   createOptimizer,
   DataLoader,
   Dense,
-  getBackend,
   loadMnist,
   manualSeed,
   noGrad,
@@ -48,7 +47,7 @@ async function load(): Promise<void> {
     type: 'loaded',
     trainSize: split.xTrain.shape[0]!,
     testSize: split.xTest.shape[0]!,
-    backend: getBackend() || backend,
+    backend,
     threads: wasmBackendInfo()?.threads ?? 1,
     seconds: (performance.now() - start) / 1000,
   });
