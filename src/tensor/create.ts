@@ -103,21 +103,22 @@ export function zerosLike(t: Tensor): Tensor {
 
 /** Standard normal values (mean 0, std 1), scaled by `std` and shifted by `mean`. */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-  checkShape(shape, 'randn');
-  const random = options.random ?? globalRandom;
   const { mean = 0, std = 1 } = options;
-  const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = mean + std * random.normal();
-  return new Tensor(data, shape, options.requiresGrad ?? false);
+  return drawn('randn', shape, options, (random) => mean + std * random.normal());
 }
 
 /** Uniform values in [low, high) (default [0, 1)). */
 export function randu(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
-  checkShape(shape, 'randu');
-  const random = options.random ?? globalRandom;
   const { low = 0, high = 1 } = options;
+  return drawn('randu', shape, options, (random) => low + (high - low) * random.uniform());
+}
+
+/** A tensor of `shape` filled element by element with `draw(generator)`. */
+function drawn(where: string, shape: readonly number[], options: RandomOptions, draw: (random: Random) => number): Tensor {
+  checkShape(shape, where);
+  const random = options.random ?? globalRandom;
   const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random.uniform();
+  for (let i = 0; i < data.length; i++) data[i] = draw(random);
   return new Tensor(data, shape, options.requiresGrad ?? false);
 }
 
