@@ -29,6 +29,9 @@ Examples:
 
 Run "gradiente <command> --help" for the options of each command.`;
 
+/** Commander's own errors ("unknown option ... (Did you mean ...?)") as one line. */
+const ONE_LINE_ERRORS = { outputError: (text: string, write: (text: string) => void): void => write(`${oneLine(text)}\n`) };
+
 export function buildProgram(version: string): Command {
   const program = new Command('gradiente')
     .description('train, evaluate, compare and inspect neural networks from the terminal')
@@ -36,10 +39,7 @@ export function buildProgram(version: string): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({
-      // Commander's own errors ("unknown option ... (Did you mean ...?)") as one line.
-      outputError: (text, write) => write(`${oneLine(text)}\n`),
-    })
+    .configureOutput(ONE_LINE_ERRORS)
     .addHelpText('after', OVERVIEW);
   registerTrain(program);
   registerEvaluate(program);
@@ -51,7 +51,7 @@ export function buildProgram(version: string): Command {
   registerImport(program);
   registerInfo(program);
   // Every command exits through exitOverride too, and shares the one-line error output.
-  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (text, write) => write(`${oneLine(text)}\n`) });
+  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput(ONE_LINE_ERRORS);
   return program;
 }
 
