@@ -35,6 +35,8 @@ export interface PreparedRun {
   model: Sequential;
   /** Training samples after the validation share is set aside, and the iterations they make. */
   trainSamples: number;
+  /** Samples per iteration: --batch-size with 'full' resolved, at most trainSamples. */
+  batchSize: number;
   iterationsPerEpoch: number;
   warnings: string[];
 }
@@ -94,8 +96,8 @@ export async function prepareRun(settings: TrainSettings): Promise<PreparedRun> 
   if (trainSamples < 1 || (settings.validationSplit > 0 && trainSamples === n)) {
     throw new CliError(`--validation-split ${settings.validationSplit} of ${n} training samples leaves ${trainSamples} to train on and ${n - trainSamples} to validate on; both must be at least 1`);
   }
-  const batch = settings.batchSize === 'full' ? trainSamples : Math.min(settings.batchSize, trainSamples);
-  const iterationsPerEpoch = Math.ceil(trainSamples / batch);
+  const batchSize = settings.batchSize === 'full' ? trainSamples : Math.min(settings.batchSize, trainSamples);
+  const iterationsPerEpoch = Math.ceil(trainSamples / batchSize);
 
   manualSeed(settings.seed);
   const model = buildModel(settings, plan, data.preprocessing.inputDim);
@@ -110,6 +112,7 @@ export async function prepareRun(settings: TrainSettings): Promise<PreparedRun> 
     yTest: encodeTargets(data.yTest, plan.targetEncoding, numClasses),
     model,
     trainSamples,
+    batchSize,
     iterationsPerEpoch,
     warnings,
   };

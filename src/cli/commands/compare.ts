@@ -123,7 +123,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
     description = run.data.description;
     network = architecture(key === 'activation' ? { ...settings, activation: ['·'] } : settings, run.plan, run.data.preprocessing.inputDim) + (key === 'activation' ? ' (· = the activation compared)' : '');
     const runNetwork = architecture(settings, run.plan, run.data.preprocessing.inputDim);
-    const batch = settings.batchSize === 'full' ? run.trainSamples : Math.min(settings.batchSize, run.trainSamples);
+    const batch = run.batchSize;
     if (talk) {
       console.out(`\n[${label}] ${runNetwork}; ${settings.optimizer}, ${learningRateText(settings)}, loss ${run.plan.loss}, batch size ${batch} (${gradientDescentKind(batch, run.trainSamples)}), ${count(run.iterationsPerEpoch, 'iteration')} per epoch`);
     }

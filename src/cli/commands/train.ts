@@ -155,7 +155,7 @@ export async function train(flags: Record<string, unknown>, console: Console): P
   const run = await prepareRun(settings);
   for (const w of run.warnings) console.warn(w);
   const { model, data } = run;
-  const batch = settings.batchSize === 'full' ? run.trainSamples : Math.min(settings.batchSize, run.trainSamples);
+  const batch = run.batchSize;
   if (talk) {
     console.out(`Data:     ${data.description}`);
     console.out(`Model:    ${architecture(settings, run.plan, data.preprocessing.inputDim)} (${model.countParameters().toLocaleString('en')} parameters)`);
@@ -311,7 +311,7 @@ async function writeOutputs(
     weightsChecksum: checksum,
   });
   files.push('metrics.json', 'config.json');
-  const batch = settings.batchSize === 'full' ? run.trainSamples : Math.min(settings.batchSize, run.trainSamples);
+  const batch = run.batchSize;
   const summary: [string, string][] = [
     ['data', data.description],
     ['model', `${architecture(settings, plan, data.preprocessing.inputDim)} — ${model.countParameters().toLocaleString('en')} parameters`],
