@@ -318,8 +318,8 @@ export function mountPlayground(): void {
     try {
       csv = readCsv(name, text);
       csvError.hidden = true;
-      csvTarget.setChoices(csv.columns.map((c) => ({ value: c, label: 'pg.csv.column' as const })));
-      relabelCsvTargets();
+      // Column names are the file's own words: shown as they are, in either language.
+      csvTarget.setChoices(csv.columns.map((c) => ({ value: c, text: c })));
       csvTarget.value = csv.target;
       state.data = 'csv';
       showCsvInfo();
@@ -328,11 +328,6 @@ export function mountPlayground(): void {
       csvError.hidden = false;
       csvError.textContent = error instanceof Error ? error.message : String(error);
     }
-  }
-
-  function relabelCsvTargets(): void {
-    // Column names are the file's own words: shown as they are, in either language.
-    csvTarget.select.querySelectorAll('option').forEach((o) => (o.textContent = o.value));
   }
 
   function showCsvInfo(): void {
@@ -426,7 +421,6 @@ export function mountPlayground(): void {
   exportBin.addEventListener('click', () => model && exportWeights(model));
   exportPrep.addEventListener('click', () => data && exportPreprocessing(data));
   onLanguageChange(() => {
-    relabelCsvTargets();
     showCsvInfo();
     if (problem !== null) rebuild();
     else render();
