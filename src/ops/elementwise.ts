@@ -33,10 +33,14 @@ function combine(op: BinaryOp, g: FloatArray, shape: readonly number[], t: Float
   return out;
 }
 
+/** -g as a new array: g may be the output gradient, which other inputs also receive. */
 function negate(g: FloatArray): FloatArray {
-  const out = g.slice();
-  for (let i = 0; i < out.length; i++) out[i] = -out[i]!;
-  return out;
+  return negateInPlace(g.slice());
+}
+
+function negateInPlace(a: FloatArray): FloatArray {
+  for (let i = 0; i < a.length; i++) a[i] = -a[i]!;
+  return a;
 }
 
 export function add(a: TensorLike, b: TensorLike): Tensor {
@@ -57,12 +61,8 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('div', a, b, (g, ta, tb, out, shape) => {
     const ga = ta.requiresGrad ? combine('div', g, shape, tb.data, tb.shape) : null;
-    // d(a/b)/db = -(a/b)/b = -out/b
-    let gb: FloatArray | null = null;
-    if (tb.requiresGrad) {
-      gb = combine('mul', g, shape, out, shape);
-      gb = negate(combine('div', gb, shape, tb.data, tb.shape));
-    }
+    // d(a/b)/db = -(a/b)/b = -out/b; combine() returns a fresh array, so it is negated where it lies.
+    const gb = tb.requiresGrad ? negateInPlace(combine('div', combine('mul', g, shape, out, shape), shape, tb.data, tb.shape)) : null;
     return [ga, gb];
   });
 }
