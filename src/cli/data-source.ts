@@ -145,7 +145,7 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
       if (trainSize >= 10_000) throw new CliError(`--samples ${trainSize}: the built-in MNIST set has 10,000 digits; use at most 9999 for training so some are left to test on`);
       const testSize = Math.min(options.samples === undefined ? 2000 : Math.max(1, Math.ceil((trainSize * options.testSplit) / (1 - options.testSplit))), 10_000 - trainSize);
       const split = await loadMnist({ trainSize, testSize, seed: 0 });
-      return images(`MNIST digits (built in)`, split.xTrain, split.yTrain, split.xTest, split.yTest, 10, digitNames());
+      return images(`MNIST digits (built in)`, split.xTrain, split.yTrain, split.xTest, split.yTest, 10, numberedClasses(10));
     }
     case 'fashion-mnist': {
       const set = loadFashionMnist(spec.dir);
@@ -178,7 +178,7 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
       const set = syntheticDatasets[spec.name]({ n, seed: options.seed });
       const classification = set.task === 'classification';
       const split = trainTestSplit(set.x, set.y, { testSize: options.testSplit, seed: options.seed, stratify: classification });
-      const classNames = classification ? Array.from({ length: set.numClasses }, (_, k) => String(k)) : null;
+      const classNames = classification ? numberedClasses(set.numClasses) : null;
       return finish(`${spec.name} (synthetic)`, split.xTrain, split.yTrain, split.xTest, split.yTest, {
         task: set.task,
         numClasses: set.numClasses,
@@ -191,15 +191,16 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
   }
 }
 
-function digitNames(): string[] {
-  return Array.from({ length: 10 }, (_, k) => String(k));
+/** Class names of a set whose classes have none but their labels: "0", "1", ... */
+export function numberedClasses(count: number): string[] {
+  return Array.from({ length: count }, (_, k) => String(k));
 }
 
 function images(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTest: Tensor, numClasses: number, classNames: string[] | null): LoadedData {
   return finish(name, xTrain, yTrain, xTest, yTest, {
     task: 'classification',
     numClasses,
-    classNames: classNames ?? Array.from({ length: numClasses }, (_, k) => String(k)),
+    classNames: classNames ?? numberedClasses(numClasses),
     featureNames: null,
     targetName: null,
     scaling: null,

@@ -1,6 +1,6 @@
 /** How good a trained model is on data it did not train on: loss, metrics, and the picture that explains them. */
 import { confusionMatrix, type Sequential, type Tensor } from '../node.js';
-import type { Preprocessing } from './data-source.js';
+import { numberedClasses, type Preprocessing } from './data-source.js';
 
 export interface Evaluation {
   samples: number;
@@ -20,7 +20,7 @@ export function evaluateModel(model: Sequential, x: Tensor, labels: Tensor, targ
   const predicted = model.predict(x);
   const n = x.shape[0]!;
   if (pre.task === 'classification') {
-    const names = pre.classNames ?? Array.from({ length: pre.numClasses }, (_, k) => String(k));
+    const names = pre.classNames ?? numberedClasses(pre.numClasses);
     return { samples: n, metrics, confusion: { labels: names, counts: confusionMatrix(labels, predicted, pre.numClasses) } };
   }
   const width = predicted.shape[1] ?? 1;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Dense, sigmoid, softmax, type Tensor } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
+import { numberedClasses } from '../data-source.js';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { loadSavedRun, readInputTable, type SavedRun } from '../saved-model.js';
@@ -54,7 +55,7 @@ function predictionRows(saved: SavedRun, output: Tensor): Row[] {
     for (let i = 0; i < n; i++) rows.push(Object.fromEntries(names.map((name, k) => [name, output.data[i * width + k]!])));
     return rows;
   }
-  const classNames = pre.classNames ?? Array.from({ length: pre.numClasses }, (_, k) => String(k));
+  const classNames = pre.classNames ?? numberedClasses(pre.numClasses);
   const { p, binary } = probabilities(saved, output);
   const label = `predicted_${pre.targetName ?? 'class'}`;
   for (let i = 0; i < n; i++) {
