@@ -26,7 +26,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'assembly', 'index.ts');
 const target = join(root, 'src', 'backends', 'wasm', 'generated', 'kernels.ts');
 
-/** Must equal MAXIMUM_PAGES in src/backends/wasm/memory.ts (2 GiB of 64 KiB pages). */
+/**
+ * The modules' maximum memory (2 GiB of 64 KiB pages). Also written into kernels.ts, where
+ * memory.ts reads it: a shared memory must declare no larger a maximum than the module.
+ */
 const MAXIMUM_PAGES = 32768;
 
 const common = [
