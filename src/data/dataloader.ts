@@ -9,7 +9,7 @@
  * Shape letters: N samples, D features per sample (x is [N, ...], y is [N, ...]).
  */
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Random, globalRandom } from '../tensor/random.js';
+import { generatorFor, type Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { numRows, takeRange, takeRows } from './rows.js';
 
@@ -74,7 +74,7 @@ export class DataLoader implements Iterable<Batch> {
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.resolvedBatchSize = resolved;
-    this.random = seed !== undefined ? new Random(seed) : (random ?? globalRandom);
+    this.random = generatorFor(seed, random);
   }
 
   /** N, the number of samples in one epoch (before dropLast). */

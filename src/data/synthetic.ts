@@ -8,7 +8,7 @@
  * Samples come out in shuffled order, so splitting without shuffling still mixes classes.
  */
 import { ValueError } from '../errors.js';
-import { Random, globalRandom } from '../tensor/random.js';
+import { generatorFor, type Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export interface SyntheticOptions {
@@ -41,7 +41,7 @@ function resolve(name: string, options: SyntheticOptions, defaultNoise: number):
   if (!Number.isInteger(n) || n < 1) throw new ValueError(`${name}: n must be a positive integer, got ${n}`);
   if (!Number.isFinite(noise) || noise < 0) throw new ValueError(`${name}: noise must be a number >= 0, got ${noise}`);
   if (seed !== undefined && options.random !== undefined) throw new ValueError(`${name}: pass either seed or random, not both`);
-  const random = seed !== undefined ? new Random(seed) : (options.random ?? globalRandom);
+  const random = generatorFor(seed, options.random);
   return { n, noise, random };
 }
 

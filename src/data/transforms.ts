@@ -5,7 +5,7 @@
  * Shape letters: N samples, D features (columns), C classes.
  */
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Random, globalRandom } from '../tensor/random.js';
+import { generatorFor, type Random } from '../tensor/random.js';
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { numRows, takeRows } from './rows.js';
 
@@ -37,7 +37,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: TrainTestSplitOpti
     throw new ShapeError(`trainTestSplit: x has ${n} samples (shape ${formatShape(x.shape)}) but y has ${y.shape[0]} (shape ${formatShape(y.shape)})`);
   }
   const nTest = resolveTestCount(testSize, n);
-  const random = seed !== undefined ? new Random(seed) : (options.random ?? globalRandom);
+  const random = generatorFor(seed, options.random);
   const { train, test } = stratify
     ? stratifiedIndices(classLabels(y, 'trainTestSplit (stratify)'), nTest, shuffle ? random : null)
     : plainIndices(n, nTest, shuffle ? random : null);

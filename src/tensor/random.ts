@@ -108,6 +108,11 @@ function rotl(x: number, k: number): number {
 /** The library-wide generator; `manualSeed(n)` makes everything that follows reproducible. */
 export const globalRandom = new Random(42);
 
+/** The generator a `{ seed, random }` option pair asks for: a new one for a seed, else the one given, else the global one. */
+export function generatorFor(seed: number | undefined, random: Random | undefined): Random {
+  return seed !== undefined ? new Random(seed) : (random ?? globalRandom);
+}
+
 export function manualSeed(seed: number): void {
   globalRandom.seed(seed);
 }

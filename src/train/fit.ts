@@ -12,7 +12,7 @@ import type { LossFunction } from '../losses/index.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { slice } from '../ops/shape.js';
-import { Random } from '../tensor/random.js';
+import { generatorFor, type Random } from '../tensor/random.js';
 import { allocate, type Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainingContext } from './callbacks.js';
 import { History } from './history.js';
@@ -56,8 +56,7 @@ export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: F
   model.build(xTrain.shape);
   if (optimizer.params.length === 0) optimizer.attach(model.parameters());
   if (options.seed !== undefined && options.random !== undefined) throw new ValueError('fit: pass either seed or random, not both');
-  const random = options.random ?? (options.seed !== undefined ? new Random(options.seed) : undefined);
-  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, ...(random !== undefined ? { random } : {}) });
+  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, random: generatorFor(options.seed, options.random) });
   const history = new History(loader.iterationsPerEpoch, loader.batchSize, loader.numSamples);
 
   const context: TrainingContext = {
