@@ -135,9 +135,14 @@ async function trainOneEpoch(
  * (which would poison every weight it touches). Weights are left as they were.
  */
 function divergence(lossValue: number, optimizer: Optimizer, epoch: number, learningRate: number): string | null {
-  let bad: string | null = Number.isFinite(lossValue) ? null : `the loss became ${lossValue}`;
-  for (const p of optimizer.params) {
-    if (bad !== null) break;
+  const bad = Number.isFinite(lossValue) ? nonFiniteGradient(optimizer.params) : `the loss became ${lossValue}`;
+  if (bad === null) return null;
+  return `training stopped: ${bad} at epoch ${epoch + 1}, iteration ${optimizer.iterations + 1} (learning rate ${learningRate}); the weights diverged — try a smaller learning rate`;
+}
+
+/** What is wrong with the first parameter gradient holding a NaN or ±Inf, or null. */
+function nonFiniteGradient(params: readonly Tensor[]): string | null {
+  for (const p of params) {
     const g = p.grad?.data;
     if (g === undefined) continue;
     // One NaN or ±Inf makes the sum non-finite; the backend's reduction is a SIMD pass where
@@ -145,13 +150,11 @@ function divergence(lossValue: number, optimizer: Optimizer, epoch: number, lear
     // without any non-finite entry means gradients near 1e38: diverged just the same.)
     const total = allocate(p.dtype, 1);
     kernels(g).reduce('sum', g, [g.length], [0], total);
-    if (!Number.isFinite(total[0]!)) {
-      const culprit = g.find((v) => !Number.isFinite(v));
-      bad = culprit === undefined ? 'the gradients overflowed' : `a gradient became ${culprit}`;
-    }
+    if (Number.isFinite(total[0]!)) continue;
+    const culprit = g.find((v) => !Number.isFinite(v));
+    return culprit === undefined ? 'the gradients overflowed' : `a gradient became ${culprit}`;
   }
-  if (bad === null) return null;
-  return `training stopped: ${bad} at epoch ${epoch + 1}, iteration ${optimizer.iterations + 1} (learning rate ${learningRate}); the weights diverged — try a smaller learning rate`;
+  return null;
 }
 
 /** Loss and metrics over a whole data set, batch by batch, without recording a graph. */
