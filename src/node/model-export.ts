@@ -66,6 +66,8 @@ export interface ImportedModel {
   format: ImportFormat;
   /** The model.json read. */
   path: string;
+  /** A gradiente model's trainingConfig, when it was saved with one (gradiente train records how inputs were prepared). */
+  trainingConfig?: Record<string, unknown>;
 }
 
 /**
@@ -81,8 +83,9 @@ export async function importModel(location: string, options: ImportModelOptions 
   const raw = parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES), jsonPath);
   const policy = options.allowNonFinite !== undefined ? { allowNonFinite: options.allowNonFinite } : {};
   if (isNativeModelJson(raw)) {
-    const model = await loadModelFile({ dir, jsonPath, json: parseNativeModelJson(raw, jsonPath) }, policy);
-    return { model, format: 'gradiente', path: jsonPath };
+    const json = parseNativeModelJson(raw, jsonPath);
+    const model = await loadModelFile({ dir, jsonPath, json }, policy);
+    return { model, format: 'gradiente', path: jsonPath, ...(json.trainingConfig !== undefined ? { trainingConfig: json.trainingConfig } : {}) };
   }
   if (isTfjsModelJson(raw)) {
     const parsed = parseTfjsModelJson(raw, jsonPath);

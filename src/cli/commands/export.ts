@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { exportModel, importModel, readModelInfo, type ExportFormat } from '../../node.js';
+import { exportModel, importModel, type ExportFormat } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
 import { CliError } from '../errors.js';
 import { writeJsonAtomic } from '../files.js';
@@ -49,10 +49,10 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   if (format === 'tfjs' && opset !== undefined) throw new CliError('--opset applies to --format onnx only');
   if (format === 'onnx' && !out.toLowerCase().endsWith('.onnx')) throw new CliError(`--out ${out}: an ONNX model is one file; give it the .onnx extension`);
   const location = await modelInRun(v.text(flags.model, v.flagSource('--model')));
-  const { model, format: from } = await importModel(location);
+  const { model, trainingConfig } = await importModel(location);
   const exported = await exportModel(model, { format, out, ...(opset !== undefined ? { opset } : {}) });
 
-  const scaling = from === 'gradiente' ? await trainingScaling(location) : null;
+  const scaling = trainingScaling(trainingConfig);
   let preprocessingFile: string | null = null;
   if (scaling !== null) {
     preprocessingFile = format === 'tfjs' ? path.join(out, 'preprocessing.json') : out.replace(/\.onnx$/i, '.preprocessing.json');
@@ -71,9 +71,8 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
 }
 
 /** The feature scaling gradiente train recorded with the model, if any. */
-async function trainingScaling(location: string): Promise<{ featureNames: string[] | null; mean: number[]; std: number[] } | null> {
-  const info = await readModelInfo(location);
-  const pre = (info.trainingConfig as { preprocessing?: { featureNames?: string[] | null; scaling?: { mean: number[]; std: number[] } | null } } | undefined)?.preprocessing;
+function trainingScaling(trainingConfig: Record<string, unknown> | undefined): { featureNames: string[] | null; mean: number[]; std: number[] } | null {
+  const pre = (trainingConfig as { preprocessing?: { featureNames?: string[] | null; scaling?: { mean: number[]; std: number[] } | null } } | undefined)?.preprocessing;
   if (pre?.scaling == null) return null;
   return { featureNames: pre.featureNames ?? null, mean: pre.scaling.mean, std: pre.scaling.std };
 }
