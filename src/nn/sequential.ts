@@ -9,7 +9,7 @@ import { getLoss, resolveLossName, type CrossentropyOptions, type LossFunction, 
 import { createOptimizer, Optimizer, type OptimizerConfig, type OptimizerName } from '../optim/optimizer.js';
 import { concat, slice } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { evaluateBatches, fit, type FitOptions, type TrainingSetup } from '../train/fit.js';
+import { evaluateBatches, fit, inferenceBatchSize, type FitOptions, type TrainingSetup } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { getMetric, type MetricFunction } from '../train/metrics.js';
 import { Dense } from './layers.js';
@@ -110,13 +110,13 @@ export class Sequential extends Module {
   evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Record<string, number> {
     this.build(x.shape);
     if (x.shape[0] !== y.shape[0]) throw new ValueError(`evaluate: x ${formatShape(x.shape)} and y ${formatShape(y.shape)} differ in samples`);
-    return evaluateBatches(this.compiled(), x, y, options.batchSize ?? 1024);
+    return evaluateBatches(this.compiled(), x, y, options.batchSize ?? inferenceBatchSize);
   }
 
   /** Outputs for x, in eval mode (no dropout), without recording a graph. */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     this.build(x.shape);
-    const batchSize = options.batchSize ?? 1024;
+    const batchSize = options.batchSize ?? inferenceBatchSize;
     const wasTraining = this.training;
     this.eval();
     try {

@@ -77,7 +77,7 @@ export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: F
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, context);
     const logs = await trainOneEpoch(setup, loader, epoch, context, callbacks, options.stopOnNonFinite ?? true);
     if (logs === null) break;
-    if (validation !== null) logs.val = evaluateBatches(setup, validation[0], validation[1], 1024);
+    if (validation !== null) logs.val = evaluateBatches(setup, validation[0], validation[1], inferenceBatchSize);
     history.recordEpoch(epoch, flattenLogs(logs));
     lastLogs = logs;
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
@@ -156,6 +156,9 @@ function nonFiniteGradient(params: readonly Tensor[]): string | null {
   }
   return null;
 }
+
+/** Samples per forward pass when no gradient is needed (validation, evaluate, predict): memory, not learning, sets it. */
+export const inferenceBatchSize = 1024;
 
 /** Loss and metrics over a whole data set, batch by batch, without recording a graph. */
 export function evaluateBatches({ model, loss: lossFn, metrics }: TrainingSetup, x: Tensor, y: Tensor, batchSize: number): Record<string, number> {
