@@ -6,9 +6,9 @@
  * scaling, class names mapped to the model's labels.
  */
 import * as path from 'node:path';
-import { CsvError, parse } from 'csv-parse/sync';
 import {
   DataFormatError,
+  readCsvCells,
   recordsToDataset,
   standardize,
   Tensor,
@@ -53,27 +53,6 @@ export async function loadSavedRun(location: string): Promise<SavedRun> {
   return { model, modelDir, settings: config.settings, preprocessing: config.preprocessing, targetEncoding: config.targetEncoding };
 }
 
-/** A table file's rows as cells, for reading features without a target column. */
-function csvTable(file: string): { columns: string[]; rows: string[][]; lines: number[] } {
-  const text = readTextFile(file);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (error) {
-    if (error instanceof CsvError) throw new DataFormatError(`${file}: ${error.message}`);
-    throw error;
-  }
-  if (records.length < 2) throw new DataFormatError(`${file}: needs a header row of column names and at least one row of values`);
-  const columns = records[0]!.record;
-  const rows = records.slice(1);
-  rows.forEach((r) => {
-    if (r.record.length !== columns.length) {
-      throw new DataFormatError(`${file}: line ${r.info.lines} has ${r.record.length} fields but the header has ${columns.length}; every row needs one value per column`);
-    }
-  });
-  return { columns, rows: rows.map((r) => r.record), lines: rows.map((r) => r.info.lines) };
-}
-
 const NO_TARGET = '\u0000no target';
 
 export interface InputTable {
@@ -113,7 +92,7 @@ export function readInputTable(file: string, pre: Preprocessing, needTarget: boo
     const withTarget = hasTarget ? records : records.map((r: unknown) => (typeof r === 'object' && r !== null ? { ...(r as object), [NO_TARGET]: 0 } : r));
     table = recordsToDataset(withTarget, { target: hasTarget ? target! : NO_TARGET, task: hasTarget ? pre.task : 'regression' }, file);
   } else {
-    const csv = csvTable(file);
+    const csv = readCsvCells(readTextFile(file), {}, file);
     columns = csv.columns;
     const hasTarget = target !== undefined && columns.includes(target);
     checkColumns(file, columns, target, pre, 'column');

@@ -22,11 +22,19 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
+/** CSV text as cells: the column names, the rows, and the line each row starts on. */
+export interface CsvCells {
+  columns: string[];
+  rows: string[][];
+  lines: number[];
+}
+
 /**
- * Parse CSV text into features x [N, D] and targets y (see TableOptions for how the target
- * column is read). `sourceName` names the text in error messages (a file name, say).
+ * Read CSV text into cells without interpreting them: checks the header (names present and
+ * unique) and that every row has one value per column. `parseCsv` builds on it; so do
+ * readers that must see the columns before choosing a target (the command line's predict).
  */
-export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV text'): TableDataset {
+export function readCsvCells(text: string, options: Pick<CsvOptions, 'header' | 'delimiter'> = {}, sourceName = 'CSV text'): CsvCells {
   const { header = true, delimiter = ',' } = options;
   if (typeof delimiter !== 'string' || delimiter.length === 0) {
     throw new ValueError(`parseCsv: delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`);
@@ -69,11 +77,19 @@ export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV te
       );
     }
   });
+  return { columns, rows: records.map((r) => r.record), lines };
+}
 
+/**
+ * Parse CSV text into features x [N, D] and targets y (see TableOptions for how the target
+ * column is read). `sourceName` names the text in error messages (a file name, say).
+ */
+export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV text'): TableDataset {
+  const { columns, rows, lines } = readCsvCells(text, options, sourceName);
   return tableToDataset(
     {
       columns,
-      rows: records.map((r) => r.record),
+      rows,
       locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${columns[j]}')`,
       missingTarget: (target) =>
         `${sourceName}: no column named '${target}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`,

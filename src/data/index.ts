@@ -25,6 +25,6 @@ export {
 } from './synthetic.js';
 export { loadMnistDigits, loadMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
 export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
-export { parseCsv, type CsvOptions } from './csv.js';
+export { parseCsv, readCsvCells, type CsvOptions, type CsvCells } from './csv.js';
 export { parseJsonRecords, recordsToDataset, type JsonRecordsOptions } from './json.js';
 export { parseIdx, idxToDataset, type IdxData, type IdxArray, type IdxType, type IdxDataset, type IdxDatasetOptions } from './idx.js';

@@ -33,6 +33,8 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'short-row.csv'), 'a,b,label\n1,2,x\n3,4\n');
   writeFileSync(path.join(dir, 'typo.json'), '{"data": "spiral", "epochz": 3}');
   writeFileSync(path.join(dir, 'broken.json'), '{"data": "spiral",');
+  // A quoted note that spans two lines: the bad value is on line 3, where its row starts.
+  writeFileSync(path.join(dir, 'multiline.csv'), 'beak_length_mm,beak_depth_mm,flipper_length_mm,body_mass_g\n39.1,18.7,181,3750\n"big\nbird",18.7,181,3750\n');
   writeFileSync(path.join(dir, 'extra-column.csv'), 'beak_length_mm,beak_depth_mm,flipper_length_mm,body_mass_g,colour\n39.1,18.7,181,3750,3\n');
   run = path.join(dir, 'run');
   const trained = await runCli(['train', '--data', `csv:${penguins}`, '--target', 'species', '--epochs', '2', '--out', run, '--quiet']);
@@ -66,6 +68,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['compare with two lists', () => ['compare', '--lr', '0.1,1', '--batch-size', '1,2'], /^error: compare varies one setting at a time.*--batch-size and --lr$/],
   ['evaluate a missing model', () => ['evaluate', '--model', path.join(dir, 'nope')], /^error: .*nope: cannot open the model \(no such file or directory\)$/],
   ['predict without --input', () => ['predict', '--model', run], /^error: required option '--input <file>' not specified$/],
+  ['predict on a file with a bad value in a row that spans lines (the line it starts on)', () => ['predict', '--model', run, '--input', path.join(dir, 'multiline.csv')], /^error: .*multiline\.csv: line 3, column 1 \('beak_length_mm'\) is "big\\nbird", not a number/],
   ['predict on a file with a column the model does not know', () => ['predict', '--model', run, '--input', path.join(dir, 'extra-column.csv')], /^error: .*extra-column\.csv: column 'colour' is neither one of the model's features/],
   ['lr-find with an empty range', () => ['lr-find', '--start-lr', '1', '--end-lr', '0.1'], /^error: --end-lr 0\.1 must be larger than --start-lr 1$/],
   ['gradcheck with a layer of size 0', () => ['gradcheck', '--layers', '0'], /^error: --layers: every layer size must be a positive whole number, got '0'/],
