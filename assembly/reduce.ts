@@ -96,15 +96,25 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: bool): 
     const orow = out + base;
     let mx: f64 = -Infinity;
     for (let j = 0; j < cols; j++) mx = Math.max(mx, <f64>load<f32>(xr + (<usize>j << 2)));
-    let sum: f64 = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(<f64>load<f32>(xr + (<usize>j << 2)) - mx);
     if (log) {
-      const logSum = Math.log(sum);
+      // log1p of the other entries' sum, as the reference backend does: the max's own term is
+      // exactly 1, and log(1 + tiny) would lose tiny when one logit dominates.
+      let argmax = -1;
+      for (let j = 0; j < cols; j++) {
+        if (<f64>load<f32>(xr + (<usize>j << 2)) == mx) { argmax = j; break; }
+      }
+      let rest: f64 = 0;
+      for (let j = 0; j < cols; j++) {
+        if (j != argmax) rest += Math.exp(<f64>load<f32>(xr + (<usize>j << 2)) - mx);
+      }
+      const logSum = Math.log1p(rest);
       for (let j = 0; j < cols; j++) {
         const t = <usize>j << 2;
         store<f32>(orow + t, <f32>(<f64>load<f32>(xr + t) - mx - logSum));
       }
     } else {
+      let sum: f64 = 0;
+      for (let j = 0; j < cols; j++) sum += Math.exp(<f64>load<f32>(xr + (<usize>j << 2)) - mx);
       for (let j = 0; j < cols; j++) {
         const t = <usize>j << 2;
         store<f32>(orow + t, <f32>(Math.exp(<f64>load<f32>(xr + t) - mx) / sum));
@@ -128,7 +138,10 @@ export function softmaxGrad(y: usize, dy: usize, out: usize, rows: i32, cols: i3
       for (let j = 0; j < cols; j++) s += <f64>load<f32>(gr + (<usize>j << 2));
       for (let j = 0; j < cols; j++) {
         const t = <usize>j << 2;
-        store<f32>(orow + t, <f32>(<f64>load<f32>(gr + t) - Math.exp(<f64>load<f32>(yr + t)) * s));
+        const yv = <f64>load<f32>(yr + t);
+        const g = <f64>load<f32>(gr + t);
+        // Near probability 1, (dy − s) − expm1(y)·s keeps the digits dy − e^y·s would cancel.
+        store<f32>(orow + t, <f32>(yv > -Math.LN2 ? g - s - Math.expm1(yv) * s : g - Math.exp(yv) * s));
       }
     } else {
       for (let j = 0; j < cols; j++) {

@@ -5,7 +5,7 @@
  */
 import { logSoftmax, softplus } from '../activations/index.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { abs, clip, log, minimum, mul, square, sub } from '../ops/elementwise.js';
+import { abs, clip, log, minimum, mul, neg, square, sub } from '../ops/elementwise.js';
 import { mean, sum } from '../ops/reduce.js';
 import { Tensor, allocate, type DType } from '../tensor/tensor.js';
 
@@ -74,8 +74,12 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: Crosse
   sameShape('binaryCrossentropy', yTrue, yPred);
   let value: Tensor;
   if (options.fromLogits) {
-    // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y·z, finite for any z.
-    value = sub(softplus(yPred), mul(yTrue, yPred));
+    // −[y log σ(z) + (1−y) log(1−σ(z))] = (1−y)·softplus(z) + y·softplus(−z): a sum of two
+    // non-negative terms, finite for any z. NOTE: the shorter softplus(z) − y·z cancels when
+    // the prediction is confidently right (y = 1, z = 20 gives 20.000000002 − 20 = 0 in
+    // float32, where the loss is 2.1e−9), and so does its gradient σ(z) − y; here each
+    // term, and each term's gradient (1−y)·σ(z) and −y·σ(−z), keeps its full precision.
+    value = mul(sub(1, yTrue), softplus(yPred)).add(mul(yTrue, softplus(neg(yPred))));
   } else {
     const p = clip(yPred, EPSILON, 1 - EPSILON);
     const one = sub(1, yTrue);

@@ -74,15 +74,26 @@ export function softmax(x: FloatArray, rows: number, cols: number, out: FloatArr
     // Subtracting the row max keeps exp() finite for logits like ±100.
     let max = -Infinity;
     for (let j = 0; j < cols; j++) max = Math.max(max, x[base + j]!);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(x[base + j]! - max);
     if (log) {
-      const logSum = Math.log(sum);
+      // log Σ e^(x−max) = log1p(Σ of the other entries): the max's own term is exactly 1, and
+      // log(1 + tiny) would round tiny away when one logit dominates (a confident, right
+      // prediction has log-probability −tiny, not 0). A NaN max matches no entry: NaN stays.
+      const argmax = firstIndexOf(x, base, cols, max);
+      let rest = 0;
+      for (let j = 0; j < cols; j++) if (j !== argmax) rest += Math.exp(x[base + j]! - max);
+      const logSum = Math.log1p(rest);
       for (let j = 0; j < cols; j++) out[base + j] = x[base + j]! - max - logSum;
     } else {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += Math.exp(x[base + j]! - max);
       for (let j = 0; j < cols; j++) out[base + j] = Math.exp(x[base + j]! - max) / sum;
     }
   }
+}
+
+function firstIndexOf(x: FloatArray, base: number, cols: number, value: number): number {
+  for (let j = 0; j < cols; j++) if (x[base + j] === value) return j;
+  return -1;
 }
 
 export function softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, out: FloatArray, log: boolean): void {
@@ -92,7 +103,7 @@ export function softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: n
       // d logsoftmax: dx = dy - softmax · sum(dy)
       let s = 0;
       for (let j = 0; j < cols; j++) s += dy[base + j]!;
-      for (let j = 0; j < cols; j++) out[base + j] = dy[base + j]! - Math.exp(y[base + j]!) * s;
+      for (let j = 0; j < cols; j++) out[base + j] = logSoftmaxGrad(y[base + j]!, dy[base + j]!, s);
     } else {
       // d softmax: dx = y · (dy - sum(dy · y))
       let s = 0;
@@ -100,4 +111,14 @@ export function softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: n
       for (let j = 0; j < cols; j++) out[base + j] = y[base + j]! * (dy[base + j]! - s);
     }
   }
+}
+
+/**
+ * dy − e^y·s for one entry of log-softmax's gradient. Where the probability e^y is near 1
+ * (y > −ln 2) it is computed as (dy − s) − expm1(y)·s: for the class of a confident, right
+ * prediction dy ≈ s and e^y ≈ 1, and dy − e^y·s would cancel to 0 where the true value is
+ * −(1 − p)·s. Elsewhere the plain form is the precise one.
+ */
+export function logSoftmaxGrad(y: number, dy: number, s: number): number {
+  return y > -Math.LN2 ? dy - s - Math.expm1(y) * s : dy - Math.exp(y) * s;
 }
