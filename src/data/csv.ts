@@ -9,6 +9,7 @@
 import { CsvError, parse } from 'csv-parse/browser/esm/sync';
 import { DataFormatError, ValueError } from '../errors.js';
 import { tableToDataset, type TableDataset, type TableOptions } from './table.js';
+import { shortText } from './table-plan.js';
 
 export interface CsvOptions extends TableOptions {
   /** The first row names the columns. Default true; with false columns are named column1, column2, ... */
@@ -90,12 +91,35 @@ export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV te
     {
       columns,
       rows,
-      locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${columns[j]}')`,
+      locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${shortText(columns[j]!)}')`,
       missingTarget: (target) =>
         `${sourceName}: no column named '${target}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`,
     },
     options,
   );
+}
+
+const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/**
+ * The field separator of CSV text, from its first line (outside quotes): the candidate
+ * (',', ';', tab, '|') that occurs most, ',' on a tie or when none occurs. The reason is
+ * a sentence for people, e.g. "the first line has 8 ';' and no ','".
+ */
+export function detectDelimiter(text: string): { delimiter: string; reason: string } {
+  const counts = new Map<string, number>(CANDIDATE_DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text.replace(/^\uFEFF/, '')) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  const name = (d: string): string => (d === '\t' ? 'tab' : `'${d}'`);
+  let best = ',';
+  for (const d of CANDIDATE_DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  if (best === ',') return { delimiter: ',', reason: counts.get(',')! > 0 ? `the first line has ${counts.get(',')} ','` : "the first line has no ',', ';', tab or '|': one column" };
+  const commas = counts.get(',')!;
+  return { delimiter: best, reason: `the first line has ${counts.get(best)} ${name(best)} and ${commas === 0 ? "no ','" : `only ${commas} ','`}` };
 }
 
 function checkHeader(columns: readonly string[], sourceName: string, line: number): void {

@@ -25,6 +25,24 @@ export {
 } from './synthetic.js';
 export { loadMnistDigits, loadMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
 export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
-export { parseCsv, readCsvCells, type CsvOptions, type CsvCells } from './csv.js';
+export { parseCsv, readCsvCells, detectDelimiter, type CsvOptions, type CsvCells } from './csv.js';
+export {
+  inspectTable,
+  fitFills,
+  encodeRows,
+  encodedFeatureNames,
+  parseNumber,
+  isMissing,
+  MISSING_SPELLINGS,
+  MISSING_POLICIES,
+  DEFAULT_MAX_CLASSES,
+  type TablePlan,
+  type ColumnPlan,
+  type TablePrepOptions,
+  type TableInspection,
+  type MissingPolicy,
+  type EncodeOptions,
+  type EncodedRows,
+} from './table-plan.js';
 export { parseJsonRecords, recordsToDataset, type JsonRecordsOptions } from './json.js';
 export { parseIdx, idxToDataset, type IdxData, type IdxArray, type IdxType, type IdxDataset, type IdxDatasetOptions } from './idx.js';

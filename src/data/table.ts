@@ -1,33 +1,25 @@
 /**
- * From a table of cells (rows of a CSV file, records of a JSON file) to tensors: every
- * column but the target becomes a feature column of x, the target column becomes y.
- * The CSV and JSON readers only turn text into cells and say where each cell came from,
- * so the rules below (what counts as a number, when the target is a class name) are the
- * same for both.
+ * From a table of cells (rows of a CSV file, records of a JSON file) to tensors. The CSV
+ * and JSON readers only turn text into cells and say where each cell came from; the rules
+ * (column roles, missing values, categories, dates, the task) are table-plan.ts's, the same
+ * for both. tableToDataset is the one-call form: inspect, fill, encode every row.
  *
- * Shape letters: N samples (rows), D features (columns).
+ * Shape letters: N samples (rows), D features (encoded columns).
  */
-import { DataFormatError, ValueError } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { encodedFeatureNames, encodeRows, fitFills, inspectTable, parseNumber, type TablePlan, type TablePrepOptions } from './table-plan.js';
 
 export type TableTask = 'auto' | 'classification' | 'regression';
 
-export interface TableOptions {
-  /** Name of the column to predict (y); every other column is a feature. */
-  target: string;
-  /**
-   * 'auto' (default): a numeric target is a regression target ([N, 1]); a target with any
-   * non-numeric value holds class names ([N] labels). 'classification': also numeric targets
-   * are classes (non-negative integers are kept as labels). 'regression': numbers only.
-   */
-  task?: TableTask;
-}
+/** What to read from a table: the target, and optionally columns, missing values, categories (see TablePrepOptions). */
+export type TableOptions = TablePrepOptions;
 
 export interface TableDataset {
   /** Features [N, D], in the order of featureNames. */
   x: Tensor;
   /** Class labels [N] (classification) or targets [N, 1] (regression). */
   y: Tensor;
+  /** Encoded feature names: a column, or "column=category" for each category of a one-hot column. */
   featureNames: string[];
   targetName: string;
   /** For classification: the name of each class, label k is classNames[k]. */
@@ -35,6 +27,14 @@ export interface TableDataset {
   /** Number of classes; 0 for regression. */
   numClasses: number;
   task: 'classification' | 'regression';
+  /** How the table was read (JSON): apply it to new rows with encodeRows. */
+  plan: TablePlan;
+  /** The task and why: "classification, 3 classes from column 'species' (it holds text, ...)". */
+  taskLine: string;
+  /** Every other decision taken without being asked, one sentence each. */
+  decisions: string[];
+  /** The table rows used, in order (rows with missing values may be left out). */
+  rows: number[];
 }
 
 export type Cell = string | number | boolean | null | undefined;
@@ -45,90 +45,33 @@ export interface CellTable {
   rows: readonly (readonly Cell[])[];
   /** Where a cell is in the source, e.g. "data.csv: line 4, column 2 ('age')". */
   locate(row: number, column: number): string;
-  /** Error text for a target that is not a column, e.g. "data.csv: no column 'y'". */
+  /** Error text for a column that is not there, e.g. "data.csv: no column named 'y' to use as the target; ...". */
   missingTarget(target: string): string;
 }
 
-// NOTE: stricter than Number(): '' (missing), '0x1F', '1_000' and 'Infinity' are not numbers in a table.
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The number a cell holds, or null when it holds none (text, empty, missing). */
+/** The number a cell holds (decimal point), or null when it holds none (text, empty, missing, infinite). */
 export function cellNumber(cell: Cell): number | null {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === 'boolean') return cell ? 1 : 0;
-  if (typeof cell === 'string') {
-    const text = cell.trim();
-    return DECIMAL.test(text) ? Number(text) : null;
-  }
-  return null;
+  const value = parseNumber(cell);
+  return value !== null && Number.isFinite(value) ? value : null;
 }
 
-function isMissing(cell: Cell): boolean {
-  return cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');
-}
-
-function describe(cell: Cell): string {
-  if (cell === undefined) return 'missing';
-  if (typeof cell === 'string') return cell.trim() === '' ? 'empty' : JSON.stringify(cell);
-  return String(cell);
-}
-
+/** Read a whole table at once: every used row encoded, fills (if any) measured on all of them. */
 export function tableToDataset(table: CellTable, options: TableOptions): TableDataset {
-  const { target, task = 'auto' } = options;
-  if (task !== 'auto' && task !== 'classification' && task !== 'regression') {
-    throw new ValueError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
-  }
-  const targetColumn = table.columns.indexOf(target);
-  if (targetColumn < 0) throw new DataFormatError(table.missingTarget(target));
-  const featureColumns = table.columns.map((_, j) => j).filter((j) => j !== targetColumn);
-  const n = table.rows.length;
-  const d = featureColumns.length;
-
-  const x = new Float32Array(n * d);
-  table.rows.forEach((row, i) => {
-    featureColumns.forEach((j, k) => {
-      const value = cellNumber(row[j]);
-      if (value === null) {
-        const problem = isMissing(row[j])
-          ? 'is empty; fill in or drop rows with missing values before loading'
-          : `is ${describe(row[j])}, not a number; features must be numeric (encode categories as numbers first)`;
-        throw new DataFormatError(`${table.locate(i, j)} ${problem}`);
-      }
-      x[i * d + k] = value;
-    });
-  });
-
-  const targets = table.rows.map((row, i) => {
-    const cell = row[targetColumn];
-    if (isMissing(cell)) throw new DataFormatError(`${table.locate(i, targetColumn)} is ${describe(cell)}; every row needs a target value`);
-    return cell;
-  });
-  const base = { x: new Tensor(x, [n, d]), featureNames: featureColumns.map((j) => table.columns[j]!), targetName: target };
-  const numbers = targets.map(cellNumber);
-  const firstText = numbers.indexOf(null);
-
-  if (task === 'regression' || (task === 'auto' && firstText < 0)) {
-    if (firstText >= 0) {
-      throw new DataFormatError(
-        `${table.locate(firstText, targetColumn)} is ${describe(targets[firstText])}, not a number; a regression target must be numeric (or use task 'classification')`,
-      );
-    }
-    return { ...base, y: new Tensor(Float32Array.from(numbers as number[]), [n, 1]), numClasses: 0, task: 'regression' };
-  }
-
-  const y = new Float32Array(n);
-  let classNames: string[];
-  if (firstText < 0 && numbers.every((v) => Number.isInteger(v) && v! >= 0)) {
-    // Numeric labels 0..k-1 stay as they are, so a subset of the data keeps the same labels.
-    const numClasses = (numbers as number[]).reduce((m, v) => Math.max(m, v), 0) + 1;
-    y.set(numbers as number[]);
-    classNames = Array.from({ length: numClasses }, (_, k) => String(k));
-  } else {
-    const names = targets.map((cell) => String(cell).trim());
-    // NOTE: plain code-unit order (not localeCompare), so labels are the same in every engine.
-    classNames = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const label = new Map(classNames.map((name, k) => [name, k]));
-    names.forEach((name, i) => (y[i] = label.get(name)!));
-  }
-  return { ...base, y: new Tensor(y, [n]), classNames, numClasses: classNames.length, task: 'classification' };
+  const inspection = inspectTable(table, options);
+  const filled = fitFills(inspection.plan, table, inspection.rows);
+  const plan = filled.plan;
+  const encoded = encodeRows(plan, table, inspection.rows, { target: true, extraColumns: 'ignore', ...(options.spell ? { spell: options.spell } : {}) });
+  return {
+    x: encoded.x,
+    y: encoded.y!,
+    featureNames: encodedFeatureNames(plan),
+    targetName: plan.target,
+    ...(plan.classNames ? { classNames: plan.classNames } : {}),
+    numClasses: plan.classNames?.length ?? 0,
+    task: plan.task,
+    plan,
+    taskLine: inspection.taskLine,
+    decisions: [...inspection.decisions, ...filled.decisions],
+    rows: encoded.rows,
+  };
 }

@@ -45,14 +45,19 @@ describe('loadCsv / parseCsv', () => {
     expect(Array.from(d.x.data)).toEqual([2, 50, 4, 120]);
   });
 
-  it("task 'classification' keeps integer labels as they are", () => {
+  it("task 'classification' makes the different numbers the classes, in numeric order (1..K without an empty class 0)", () => {
     const d = parseCsv('a,label\n0.5,2\n0.1,0\n0.3,2\n', { target: 'label', task: 'classification' });
-    expect(Array.from(d.y.data)).toEqual([2, 0, 2]);
-    expect(d.numClasses).toBe(3);
-    expect(d.classNames).toEqual(['0', '1', '2']);
-    const named = parseCsv('a,label\n0.5,1.5\n0.1,-1\n', { target: 'label', task: 'classification' });
-    expect(named.classNames).toEqual(['-1', '1.5']);
-    expect(Array.from(named.y.data)).toEqual([1, 0]);
+    expect(Array.from(d.y.data)).toEqual([1, 0, 1]);
+    expect(d.numClasses).toBe(2);
+    expect(d.classNames).toEqual(['0', '2']);
+    const named = parseCsv('a,label\n0.5,1.5\n0.1,-1\n0.2,10\n', { target: 'label', task: 'classification' });
+    expect(named.classNames).toEqual(['-1', '1.5', '10']);
+    expect(Array.from(named.y.data)).toEqual([1, 0, 2]);
+    const oneToThree = parseCsv('a,label\n1,3\n2,1\n3,2\n4,1.0\n', { target: 'label' });
+    expect(oneToThree.task).toBe('classification');
+    expect(oneToThree.classNames).toEqual(['1', '2', '3']);
+    expect(Array.from(oneToThree.y.data)).toEqual([2, 0, 1, 0]);
+    expect(oneToThree.taskLine).toBe("classification, 3 classes from column 'label' (whole numbers with 3 different values; task: 'regression' predicts them as numbers; labels 1, 2, 3 are classes 0..2)");
   });
 
   it('handles quotes, a byte-order mark, blank lines, CRLF, spaces and other delimiters', () => {
@@ -69,7 +74,7 @@ describe('loadCsv / parseCsv', () => {
     const path = file('bad-cell.csv', 'a,b,y\n1,2,0\n3,abc,1\n');
     expect(() => loadCsv(path, { target: 'y' })).toThrow(DataFormatError);
     expect(() => loadCsv(path, { target: 'y' })).toThrow(
-      `${path}: line 3, column 2 ('b') is "abc", not a number; features must be numeric (encode categories as numbers first)`,
+      `${path}: line 3, column 2 ('b') is "abc", not a number, though the column holds numbers; fix the cell, write it as missing (NA), or one-hot encode the column with categorical: 'b'`,
     );
     expect(() => parseCsv('a,y\n1,0\n0x10,1\n', { target: 'y' }, 'hex.csv')).toThrow(/hex.csv: line 3, column 1 \('a'\) is "0x10", not a number/);
   });
@@ -78,13 +83,13 @@ describe('loadCsv / parseCsv', () => {
     // A quoted field spanning lines 2-3 and a blank line 4: the bad cell is on line 5.
     expect(() => parseCsv('a,y\n1,"two\nlines"\n\nq,1\n', { target: 'y' }, 't.csv')).toThrow(/t.csv: line 5, column 1 \('a'\) is "q"/);
     // A bad record that itself spans lines is reported at the line it starts on.
-    expect(() => parseCsv('note,a,y\n"two\nlines",1,0\n', { target: 'y' }, 't.csv')).toThrow(/t.csv: line 2, column 1 \('note'\) is "two\\nlines"/);
+    expect(() => parseCsv('a,note,y\n1,2,0\n2,"two\nlines",0\n', { target: 'y' }, 't.csv')).toThrow(/t.csv: line 3, column 2 \('note'\) is "two\\nlines"/);
     expect(() => parseCsv('a,y\n1,0\n\n\nq,1\n', { target: 'y' }, 't.csv')).toThrow(/t.csv: line 5, column 1 \('a'\) is "q"/);
   });
 
   it('reports empty cells and missing targets as such', () => {
-    expect(() => parseCsv('a,b,y\n1,,0\n', { target: 'y' }, 'e.csv')).toThrow(/e.csv: line 2, column 2 \('b'\) is empty; fill in or drop rows with missing values/);
-    expect(() => parseCsv('a,y\n1,0\n2,\n', { target: 'y' }, 'e.csv')).toThrow(/e.csv: line 3, column 2 \('y'\) is empty; every row needs a target value/);
+    expect(() => parseCsv('a,b,y\n1,,0\n', { target: 'y' }, 'e.csv')).toThrow(/e.csv: line 2, column 2 \('b'\) is missing \(empty\); it is a feature, so choose missing: 'drop'/);
+    expect(() => parseCsv('a,y\n1,0\n2,\n', { target: 'y' }, 'e.csv')).toThrow(/e.csv: line 3, column 2 \('y'\) is missing \(empty\); it is the target/);
     expect(() => parseCsv('a,y\n1,0\n2,x\n', { target: 'y', task: 'regression' }, 'r.csv')).toThrow(/r.csv: line 3, column 2 \('y'\) is "x", not a number; a regression target must be numeric/);
   });
 

@@ -35,11 +35,13 @@ describe('loadJsonRecords / parseJsonRecords', () => {
 
   it('names the record index and key of a bad value', () => {
     expect(() => parseJsonRecords('[{"a": 1, "y": 0}, {"a": "big", "y": 1}]', { target: 'y' }, 'd.json')).toThrow(
-      new DataFormatError('d.json: record 1, key \'a\' is "big", not a number; features must be numeric (encode categories as numbers first)'),
+      new DataFormatError(
+        'd.json: record 1, key \'a\' is "big", not a number, though the column holds numbers; fix the cell, write it as missing (NA), or one-hot encode the column with categorical: \'a\'',
+      ),
     );
-    expect(() => parseJsonRecords('[{"a": null, "y": 0}]', { target: 'y' }, 'd.json')).toThrow(/d.json: record 0, key 'a' is empty/);
+    expect(() => parseJsonRecords('[{"a": null, "y": 0}]', { target: 'y' }, 'd.json')).toThrow(/d.json: record 0, key 'a' is missing \(null\); it is a feature, so choose missing: 'drop'/);
     expect(() => parseJsonRecords('[{"a": [1, 2], "y": 0}]', { target: 'y' }, 'd.json')).toThrow(/d.json: record 0, key 'a' holds an array/);
-    expect(() => parseJsonRecords('[{"a": 1, "y": null}]', { target: 'y' }, 'd.json')).toThrow(/d.json: record 0, key 'y' is null; every row needs a target value/);
+    expect(() => parseJsonRecords('[{"a": 1, "y": null}]', { target: 'y' }, 'd.json')).toThrow(/d.json: record 0, key 'y' is missing \(null\); it is the target, so choose missing: 'drop'/);
   });
 
   it('rejects records with missing or extra keys', () => {

@@ -1,0 +1,572 @@
+/**
+ * Real tables, as they come: which columns are features, what each holds (numbers, text
+ * categories, dates), what to do with missing cells, and whether the target is a class or a
+ * number. Three steps, so a split can sit between them and nothing from the test rows leaks
+ * into training:
+ *
+ *   inspectTable  column roles and kinds, categories, the task, rows kept  (all rows: none of
+ *                 this is learned from target values of test rows)
+ *   fitFills      the values that fill missing cells (mean / median / most frequent), from the
+ *                 training rows only
+ *   encodeRows    cells to tensors with a plan, columns found by name (so a file with its
+ *                 columns in another order, or a saved model on new rows, reads the same)
+ *
+ * The plan is plain JSON: a model stores it and reads new rows with it. Every decision taken
+ * without being asked is returned as a sentence saying what and why, with the option that
+ * changes it. Browser-safe.
+ *
+ * Shape letters: N rows, D encoded features.
+ */
+import { DataFormatError, ValueError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Cell, CellTable, TableTask } from './table.js';
+
+export type MissingPolicy = 'error' | 'drop' | 'mean' | 'median';
+export const MISSING_POLICIES: readonly MissingPolicy[] = ['error', 'drop', 'mean', 'median'];
+
+/** Cell texts read as "no value": what R, pandas, Excel and hand-made files write. */
+export const MISSING_SPELLINGS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?'];
+const MISSING = new Set(MISSING_SPELLINGS);
+
+/** float32's largest finite value: a bigger number would train as Infinity. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+export const DEFAULT_MAX_CLASSES = 1000;
+/** A text column with more different values than this is an ID or free text, not a category. */
+export const DEFAULT_MAX_CATEGORIES = 50;
+/** Whole-number targets with at most this many different values read as classes (task 'auto'). */
+export const MAX_AUTO_CLASSES = 10;
+
+export interface TablePrepOptions {
+  /** Name of the column to predict (y). */
+  target: string;
+  /**
+   * 'auto' (default): text targets and whole numbers with at most 10 different values are
+   * classes, other numbers a regression target. 'classification' / 'regression' say it.
+   */
+  task?: TableTask;
+  /** Feature columns by name (default: every column but the target and `drop`). */
+  features?: readonly string[];
+  /** Columns to leave out (IDs, names, free text). */
+  drop?: readonly string[];
+  /** Columns to one-hot encode even when they hold numbers (text columns are detected). */
+  categorical?: readonly string[];
+  /** Missing cells (empty, NA, NaN, null, ?): 'error' (default) names them; 'drop' leaves those rows out; 'mean' / 'median' fill features (the most frequent value for categories) and leave out rows without a target. */
+  missing?: MissingPolicy;
+  /** Decimal mark of numbers: '.' (default), ',' (Spanish and other spreadsheets), or 'auto' (',' when the numbers are written so; said in the decisions). */
+  decimal?: '.' | ',' | 'auto';
+  /** Most classes a target may have (default 1000): more is a mistake, not a task. */
+  maxClasses?: number;
+  /** Most different values a text column may have to be one-hot encoded without asking (default 50). */
+  maxCategories?: number;
+  /** How to write an option in messages (the command line says "--missing drop"). */
+  spell?: (key: string, value: string) => string;
+}
+
+export type ColumnPlan =
+  | { name: string; kind: 'number'; fill: number | null }
+  | { name: string; kind: 'year'; fill: number | null }
+  | { name: string; kind: 'category'; categories: string[]; fill: string | null };
+
+/** How a table becomes tensors; JSON, stored with a model. */
+export interface TablePlan {
+  /** Feature columns in order; a category column becomes one 0/1 feature per category. */
+  columns: ColumnPlan[];
+  /** Columns of the training table that are not used (dropped or not chosen). */
+  ignored: string[];
+  target: string;
+  task: 'classification' | 'regression';
+  /** Classification: label k is classNames[k]. */
+  classNames: string[] | null;
+  /** The class names are numbers (1, 2, 3): "1.0" in a new file is class "1". */
+  numericClasses: boolean;
+  missing: MissingPolicy;
+  decimal: '.' | ',';
+}
+
+export interface TableInspection {
+  plan: TablePlan;
+  /** Rows used (after leaving out rows with missing values), in file order. */
+  rows: number[];
+  /** Class label of each used row (classification), for stratified splits. */
+  labels: Int32Array | null;
+  /** One sentence for the task and its reason: "classification, 3 classes from column 'species' (...)". */
+  taskLine: string;
+  /** Sentences for every other decision taken without being asked (columns, categories, dates, missing rows). */
+  decisions: string[];
+}
+
+const defaultSpell = (key: string, value: string): string => `${key}: ${/^\[|^\d/.test(value) ? value : `'${value}'`}`;
+
+/** Long cell texts and names are cut so an error stays one readable line. */
+export function shortText(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function describeCell(cell: Cell): string {
+  if (cell === undefined) return 'missing';
+  if (cell === null) return 'null';
+  if (typeof cell === 'string') return cell.trim() === '' ? 'empty' : JSON.stringify(shortText(cell.trim()));
+  return String(cell);
+}
+
+export function isMissing(cell: Cell): boolean {
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'number') return Number.isNaN(cell);
+  return typeof cell === 'string' && MISSING.has(cell.trim());
+}
+
+// NOTE: stricter than Number(): '0x1F', '1_000' and 'Infinity' are not numbers in a table.
+const DOT_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const COMMA_DECIMAL = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The number a cell holds with this decimal mark, or null (text, missing). Infinity stays Infinity (checked later). */
+export function parseNumber(cell: Cell, decimal: '.' | ',' = '.'): number | null {
+  if (typeof cell === 'number') return Number.isNaN(cell) ? null : cell;
+  if (typeof cell === 'boolean') return cell ? 1 : 0;
+  if (typeof cell !== 'string') return null;
+  const text = cell.trim();
+  if (decimal === '.') return DOT_DECIMAL.test(text) ? Number(text) : null;
+  return COMMA_DECIMAL.test(text) ? Number(text.replace(',', '.')) : null;
+}
+
+function yearOf(cell: Cell): number | null {
+  if (typeof cell !== 'string') return null;
+  const m = DATE.exec(cell.trim());
+  return m === null ? null : Number(m[1]);
+}
+
+function sortNames(names: Iterable<string>): string[] {
+  // NOTE: plain code-unit order (not localeCompare), so encodings are the same in every engine.
+  return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function list(names: readonly string[], max = 6): string {
+  const shown = names.slice(0, max).map((n) => shortText(n, 24));
+  return names.length > max ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
+}
+
+function checkNames(table: CellTable, names: readonly string[] | undefined, key: string, spell: NonNullable<TablePrepOptions['spell']>): void {
+  if (names === undefined) return;
+  if (!Array.isArray(names)) throw new ValueError(`${key} must be a list of column names, got ${JSON.stringify(names)}`);
+  for (const name of names) {
+    if (!table.columns.includes(name)) {
+      throw new DataFormatError(
+        `${table.missingTarget(name).replace(/ to use as the target/, '').replace(/;.*$/, '')} (${spell(key, name)})${didYouMean(name, table.columns)}; the columns are: ${list(table.columns.map((c) => `'${c}'`), 12)}`,
+      );
+    }
+  }
+}
+
+function checkOptions(options: TablePrepOptions): void {
+  const { task = 'auto', missing = 'error', decimal = '.', maxClasses = DEFAULT_MAX_CLASSES, maxCategories = DEFAULT_MAX_CATEGORIES } = options;
+  if (typeof options.target !== 'string' || options.target === '') throw new ValueError(`target must name a column, got ${JSON.stringify(options.target)}`);
+  if (!['auto', 'classification', 'regression'].includes(task)) throw new ValueError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
+  if (!MISSING_POLICIES.includes(missing)) throw new ValueError(`missing must be one of ${MISSING_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(missing)}`);
+  if (!['.', ',', 'auto'].includes(decimal)) throw new ValueError(`decimal must be '.', ',' or 'auto', got ${JSON.stringify(decimal)}`);
+  for (const [key, value] of [['maxClasses', maxClasses], ['maxCategories', maxCategories]] as const) {
+    if (!(Number.isInteger(value) && value >= 2)) throw new ValueError(`${key} must be a whole number of at least 2, got ${value}`);
+  }
+}
+
+/** ',' when some column is written with decimal commas and no column with decimal points. */
+function detectDecimal(table: CellTable, columns: readonly number[]): { decimal: '.' | ','; example: string | null } {
+  let commaExample: string | null = null;
+  for (const j of columns) {
+    for (const row of table.rows) {
+      const cell = row[j];
+      if (typeof cell !== 'string' || isMissing(cell)) continue;
+      const text = cell.trim();
+      if (/^[+-]?\d*\.\d+([eE][+-]?\d+)?$/.test(text)) return { decimal: '.', example: null };
+      if (commaExample === null && /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(text)) commaExample = text;
+    }
+  }
+  return commaExample === null ? { decimal: '.', example: null } : { decimal: ',', example: commaExample };
+}
+
+/**
+ * Decide the roles and kinds of the columns, the task and the rows used. Reads every row;
+ * learns nothing from target values beyond which values exist (the class names).
+ */
+export function inspectTable(table: CellTable, options: TablePrepOptions): TableInspection {
+  checkOptions(options);
+  const spell = options.spell ?? defaultSpell;
+  const { target, task = 'auto', missing = 'error', maxClasses = DEFAULT_MAX_CLASSES, maxCategories = DEFAULT_MAX_CATEGORIES } = options;
+  const decisions: string[] = [];
+  const targetColumn = table.columns.indexOf(target);
+  if (targetColumn < 0) throw new DataFormatError(`${table.missingTarget(target)}${didYouMean(target, table.columns)}`);
+  checkNames(table, options.features, 'features', spell);
+  checkNames(table, options.drop, 'drop', spell);
+  checkNames(table, options.categorical, 'categorical', spell);
+  if (options.features?.includes(target)) throw new DataFormatError(`'${target}' is the target; it cannot also be a feature (${spell('features', options.features.join(','))})`);
+  const both = options.features?.find((f) => options.drop?.includes(f));
+  if (both !== undefined) throw new DataFormatError(`column '${both}' is both in ${spell('features', '…')} and ${spell('drop', '…')}; name it in one of them`);
+
+  const featureNames = options.features ? [...options.features] : table.columns.filter((c) => c !== target && !(options.drop ?? []).includes(c));
+  if (featureNames.length === 0) throw new DataFormatError(`no feature columns are left (the target is '${target}'${options.drop?.length ? `, ${spell('drop', options.drop.join(','))}` : ''}); a model needs at least one input column`);
+  const featureColumns = featureNames.map((name) => table.columns.indexOf(name));
+  const ignored = table.columns.filter((c) => c !== target && !featureNames.includes(c));
+  if (options.features && ignored.length > 0) decisions.push(`columns not among the features, left out: ${list(ignored)}`);
+  else if (ignored.length > 0) decisions.push(`columns left out (${spell('drop', ignored.join(','))}): ${list(ignored)}`);
+
+  let decimal: '.' | ',' = options.decimal === ',' ? ',' : '.';
+  if (options.decimal === 'auto') {
+    const detected = detectDecimal(table, [...featureColumns, targetColumn]);
+    decimal = detected.decimal;
+    if (detected.decimal === ',') decisions.push(`numbers use a decimal comma (e.g. '${shortText(detected.example!, 20)}' is ${detected.example!.replace(',', '.')}); ${spell('decimal', '.')} reads them as text`);
+  }
+
+  // Rows: which cells are missing, per used column.
+  const used = [targetColumn, ...featureColumns];
+  const missingCount = new Map<number, number>();
+  const firstMissing = new Map<number, number>();
+  const rowHasMissing: boolean[] = [];
+  const rowMissingTarget: boolean[] = [];
+  table.rows.forEach((row, i) => {
+    let any = false;
+    for (const j of used) {
+      if (!isMissing(row[j])) continue;
+      any = true;
+      missingCount.set(j, (missingCount.get(j) ?? 0) + 1);
+      if (!firstMissing.has(j)) firstMissing.set(j, i);
+    }
+    rowHasMissing.push(any);
+    rowMissingTarget.push(isMissing(row[targetColumn]));
+  });
+  const fixes = `${spell('missing', 'drop')} (leave those rows out), ${spell('missing', 'mean')} or ${spell('missing', 'median')} (fill features in, leave out rows without a target)`;
+  if (missing === 'error') {
+    for (const j of used) {
+      const count = missingCount.get(j);
+      if (count === undefined) continue;
+      const i = firstMissing.get(j)!;
+      const more = count > 1 ? `, as are ${count - 1} more cell${count > 2 ? 's' : ''} of that column` : '';
+      const role = j === targetColumn ? 'the target' : 'a feature';
+      throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(table.rows[i]![j])})${more}; it is ${role}, so choose ${fixes}`);
+    }
+  }
+  const rows: number[] = [];
+  const counts = (cols: readonly number[]): string =>
+    cols.filter((j) => missingCount.has(j)).map((j) => `${table.columns[j]}: ${missingCount.get(j)}`).join(', ');
+  if (missing === 'drop') {
+    table.rows.forEach((_, i) => void (rowHasMissing[i] ? undefined : rows.push(i)));
+    const dropped = table.rows.length - rows.length;
+    if (dropped > 0) decisions.push(`left out ${dropped} of ${table.rows.length} rows with missing values (${counts(used)}) as ${spell('missing', 'drop')} asks`);
+  } else {
+    table.rows.forEach((_, i) => void (rowMissingTarget[i] ? undefined : rows.push(i)));
+    const dropped = table.rows.length - rows.length;
+    if (dropped > 0) decisions.push(`left out ${dropped} of ${table.rows.length} rows without a target value ('${target}' is missing; a target cannot be filled in)`);
+  }
+  if (rows.length === 0) throw new DataFormatError(`no rows are left once rows with missing values are left out (${counts(used)}); choose ${spell('missing', 'mean')} or fill the file in`);
+
+  const columns = featureColumns.map((j) => planColumn(table, j, rows, decimal, options, spell, decisions, maxCategories));
+  const targetPlan = planTarget(table, targetColumn, rows, decimal, task, spell, maxClasses);
+  return {
+    plan: {
+      columns,
+      ignored,
+      target,
+      task: targetPlan.task,
+      classNames: targetPlan.classNames,
+      numericClasses: targetPlan.numericClasses,
+      missing,
+      decimal,
+    },
+    rows,
+    labels: targetPlan.labels,
+    taskLine: targetPlan.line,
+    decisions,
+  };
+}
+
+function planColumn(
+  table: CellTable,
+  j: number,
+  rows: readonly number[],
+  decimal: '.' | ',',
+  options: TablePrepOptions,
+  spell: NonNullable<TablePrepOptions['spell']>,
+  decisions: string[],
+  maxCategories: number,
+): ColumnPlan {
+  const name = table.columns[j]!;
+  const present = rows.filter((i) => !isMissing(table.rows[i]![j]));
+  const texts = (): string[] => present.map((i) => cellText(table.rows[i]![j], decimal));
+  if (options.categorical?.includes(name)) {
+    const categories = sortNames(texts());
+    decisions.push(`column '${name}': one-hot encoded as ${categories.length} columns (${list(categories)}), as ${spell('categorical', name)} asks`);
+    return { name, kind: 'category', categories, fill: null };
+  }
+  const firstText = present.find((i) => parseNumber(table.rows[i]![j], decimal) === null);
+  if (firstText === undefined) return { name, kind: 'number', fill: null };
+  if (present.every((i) => yearOf(table.rows[i]![j]) !== null)) {
+    decisions.push(`column '${name}': dates (e.g. ${describeCell(table.rows[present[0]!]![j])}), used as the year; ${spell('drop', name)} leaves them out`);
+    return { name, kind: 'year', fill: null };
+  }
+  const numbers = present.filter((i) => parseNumber(table.rows[i]![j], decimal) !== null).length;
+  if (numbers * 2 >= present.length) {
+    // Mostly numbers: the text cell is a typo or an unmarked missing value, not a category.
+    const commaHint = decimal === '.' && parseNumber(table.rows[firstText]![j], ',') !== null ? `; for decimal commas use ${spell('decimal', ',')}` : '';
+    throw new DataFormatError(
+      `${table.locate(firstText, j)} is ${describeCell(table.rows[firstText]![j])}, not a number, though the column holds numbers${commaHint}; fix the cell, write it as missing (NA), or one-hot encode the column with ${spell('categorical', name)}`,
+    );
+  }
+  const categories = sortNames(texts());
+  if (categories.length > maxCategories) {
+    throw new DataFormatError(
+      `column '${shortText(name)}' holds text with ${categories.length} different values in ${present.length} rows (an ID or free text?); leave it out with ${spell('drop', name)}, or one-hot encode it anyway with ${spell('categorical', name)}`,
+    );
+  }
+  decisions.push(`column '${name}': text, one-hot encoded as ${categories.length} columns (${list(categories)})`);
+  return { name, kind: 'category', categories, fill: null };
+}
+
+/** A category cell's name: numbers written canonically ("1.0" and "1" are one category). */
+function cellText(cell: Cell, decimal: '.' | ','): string {
+  const n = parseNumber(cell, decimal);
+  return n !== null && typeof cell !== 'boolean' ? String(n) : String(cell).trim();
+}
+
+function planTarget(
+  table: CellTable,
+  j: number,
+  rows: readonly number[],
+  decimal: '.' | ',',
+  task: TableTask,
+  spell: NonNullable<TablePrepOptions['spell']>,
+  maxClasses: number,
+): { task: 'classification' | 'regression'; classNames: string[] | null; numericClasses: boolean; labels: Int32Array | null; line: string } {
+  const name = table.columns[j]!;
+  const numbers = rows.map((i) => parseNumber(table.rows[i]![j], decimal));
+  const firstText = numbers.findIndex((v) => v === null);
+  const allNumbers = firstText < 0;
+  const distinct = allNumbers ? [...new Set(numbers as number[])].sort((a, b) => a - b) : [];
+  const whole = allNumbers && distinct.every(Number.isInteger);
+
+  if (task === 'regression' || (task === 'auto' && allNumbers && !(whole && distinct.length <= MAX_AUTO_CLASSES))) {
+    if (!allNumbers) {
+      const i = rows[firstText]!;
+      throw new DataFormatError(`${table.locate(i, j)} is ${describeCell(table.rows[i]![j])}, not a number; a regression target must be numeric (or use ${spell('task', 'classification')})`);
+    }
+    const why =
+      task === 'regression'
+        ? `as ${spell('task', 'regression')} asks`
+        : `numbers, ${distinct.length} different values${whole ? ` (whole numbers, but more than ${MAX_AUTO_CLASSES}; ${spell('task', 'classification')} reads them as classes)` : ''}`;
+    return { task: 'regression', classNames: null, numericClasses: false, labels: null, line: `regression on column '${name}' (${why})` };
+  }
+
+  // Classification: the distinct values, numbers in numeric order (1..K become labels 0..K-1, no empty class).
+  const classNames = allNumbers ? distinct.map(String) : sortNames(rows.map((i) => String(table.rows[i]![j]).trim()));
+  if (classNames.length > maxClasses) {
+    const seen = new Set<string>();
+    let beyond = rows[0]!;
+    for (const i of rows) {
+      seen.add(cellText(table.rows[i]![j], decimal));
+      if (seen.size > maxClasses) {
+        beyond = i;
+        break;
+      }
+    }
+    throw new DataFormatError(
+      `${table.locate(beyond, j)} is ${describeCell(table.rows[beyond]![j])}, the target's class number ${maxClasses + 1}: ${classNames.length} classes in all, more than ${maxClasses}; if the target holds quantities use ${spell('task', 'regression')}, if it really has that many classes raise ${spell('maxClasses', String(classNames.length))}`,
+    );
+  }
+  const index = new Map(classNames.map((c, k) => [c, k]));
+  const labels = Int32Array.from(rows, (i) => index.get(allNumbers ? cellText(table.rows[i]![j], decimal) : String(table.rows[i]![j]).trim())!);
+  let why: string;
+  if (task === 'classification') why = `as ${spell('task', 'classification')} asks`;
+  else if (!allNumbers) why = `it holds text, e.g. ${describeCell(table.rows[rows[firstText]!]![j])}`;
+  else why = `whole numbers with ${distinct.length} different values; ${spell('task', 'regression')} predicts them as numbers`;
+  const mapped = allNumbers && (distinct[0] !== 0 || distinct.some((v, k) => v !== k)) ? `; labels ${list(classNames)} are classes 0..${classNames.length - 1}` : '';
+  return {
+    task: 'classification',
+    classNames,
+    numericClasses: allNumbers,
+    labels,
+    line: `classification, ${classNames.length} classes from column '${name}' (${why}${mapped})`,
+  };
+}
+
+/**
+ * The values that fill missing feature cells under 'mean' / 'median' (categories: the most
+ * frequent), measured on `trainRows` only so the test rows stay unseen. Returns the plan with
+ * fills and a sentence per filled column.
+ */
+export function fitFills(plan: TablePlan, table: CellTable, trainRows: ArrayLike<number>): { plan: TablePlan; decisions: string[] } {
+  if (plan.missing !== 'mean' && plan.missing !== 'median') return { plan, decisions: [] };
+  const decisions: string[] = [];
+  const index = columnIndex(table, plan, 'train');
+  const columns = plan.columns.map((column): ColumnPlan => {
+    const j = index.get(column.name)!;
+    const values: Cell[] = [];
+    let missingCells = 0;
+    for (let r = 0; r < trainRows.length; r++) {
+      const cell = table.rows[trainRows[r]!]![j];
+      if (isMissing(cell)) missingCells++;
+      else values.push(cell);
+    }
+    if (missingCells === 0 && !tableHasMissing(table, j)) return column;
+    if (values.length === 0) throw new DataFormatError(`column '${column.name}' has no values in the training rows to fill its missing cells with; leave it out (drop)`);
+    if (column.kind === 'category') {
+      const counts = new Map<string, number>();
+      for (const cell of values) counts.set(cellText(cell, plan.decimal), (counts.get(cellText(cell, plan.decimal)) ?? 0) + 1);
+      const fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+      decisions.push(`column '${column.name}': ${missingCells} missing cells filled with its most frequent category '${shortText(fill, 24)}'`);
+      return { ...column, fill };
+    }
+    const numbers = values.map((cell) => (column.kind === 'year' ? yearOf(cell) : parseNumber(cell, plan.decimal))).filter((v): v is number => v !== null && Number.isFinite(v));
+    const fill = plan.missing === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : median(numbers);
+    decisions.push(`column '${column.name}': ${missingCells} missing cells filled with the ${plan.missing} of the training rows, ${Number(fill.toPrecision(6))}`);
+    return { ...column, fill };
+  });
+  return { plan: { ...plan, columns }, decisions };
+}
+
+function tableHasMissing(table: CellTable, j: number): boolean {
+  return table.rows.some((row) => isMissing(row[j]));
+}
+
+function median(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Names of the encoded features, in order: a category column gives "column=category" per category. */
+export function encodedFeatureNames(plan: TablePlan): string[] {
+  return plan.columns.flatMap((c) => (c.kind === 'category' ? c.categories.map((k) => `${c.name}=${k}`) : [c.name]));
+}
+
+/** Where each column of the plan is in this table; names what is absent, and (with 'reject') what is unknown. */
+function columnIndex(table: CellTable, plan: TablePlan, use: 'train' | 'new', extra: 'reject' | 'ignore' = 'ignore'): Map<string, number> {
+  const index = new Map(table.columns.map((c, j) => [c, j]));
+  const absent = plan.columns.find((c) => !index.has(c.name));
+  if (absent !== undefined) {
+    throw new DataFormatError(`${table.missingTarget(absent.name).replace(/ to use as the target.*$/, '')}, which the ${use === 'new' ? 'model' : 'plan'} needs as a feature (features: ${list(plan.columns.map((c) => c.name), 12)})`);
+  }
+  if (extra === 'reject') {
+    const known = new Set([...plan.columns.map((c) => c.name), ...plan.ignored, plan.target]);
+    const unknown = table.columns.find((c) => !known.has(c));
+    if (unknown !== undefined) {
+      throw new DataFormatError(
+        `column '${shortText(unknown)}' is neither one of the model's features (${list(plan.columns.map((c) => c.name), 12)}) nor its target ('${plan.target}'); drop it`,
+      );
+    }
+  }
+  return index;
+}
+
+export interface EncodeOptions {
+  /** Read the target too (evaluate); without it a target column, if present, is ignored (predict). */
+  target?: boolean;
+  /** A category the model has not seen: 'error' (default) or 'zeros' (all of its columns 0). */
+  unknownCategory?: 'error' | 'zeros';
+  /** Columns the plan does not know: 'reject' (default for new rows) or 'ignore'. */
+  extraColumns?: 'reject' | 'ignore';
+  /** Rows with a missing cell and no fill: 'policy' (the plan's: drop or error) or 'error' (predict must answer every row). */
+  onMissing?: 'policy' | 'error';
+  spell?: (key: string, value: string) => string;
+}
+
+export interface EncodedRows {
+  /** Features [N, D] in the order of encodedFeatureNames(plan). */
+  x: Tensor;
+  /** Labels [N] (classification) or values [N, 1] (regression), when asked for. */
+  y: Tensor | null;
+  /** Table rows encoded, in order (rows with missing cells may be left out under 'drop'). */
+  rows: number[];
+}
+
+/** Encode `rows` of a table (default: all) with a plan; columns are found by name. */
+export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<number>, options: EncodeOptions = {}): EncodedRows {
+  const spell = options.spell ?? defaultSpell;
+  const { unknownCategory = 'error', onMissing = 'policy' } = options;
+  const index = columnIndex(table, plan, 'new', options.extraColumns ?? 'reject');
+  const targetColumn = table.columns.indexOf(plan.target);
+  if (options.target && targetColumn < 0) throw new DataFormatError(table.missingTarget(plan.target));
+  const chosen = rows === undefined ? table.rows.map((_, i) => i) : Array.from(rows);
+  const widths = plan.columns.map((c) => (c.kind === 'category' ? c.categories.length : 1));
+  const d = widths.reduce((s, w) => s + w, 0);
+  const columnIdx = plan.columns.map((c) => index.get(c.name)!);
+  const categoryIndex = plan.columns.map((c) => (c.kind === 'category' ? new Map(c.categories.map((k, n) => [k, n])) : null));
+  const classIndex = plan.classNames ? new Map(plan.classNames.map((k, n) => [k, n])) : null;
+
+  const kept: number[] = [];
+  const x = new Float32Array(chosen.length * d);
+  const y = new Float32Array(options.target ? chosen.length : 0);
+  let n = 0;
+  for (const i of chosen) {
+    const row = table.rows[i]!;
+    if (options.target && isMissing(row[targetColumn])) {
+      if (plan.missing === 'error' || onMissing === 'error') throw new DataFormatError(`${table.locate(i, targetColumn)} is missing (${describeCell(row[targetColumn])}); every row needs a target value`);
+      continue;
+    }
+    let skip = false;
+    let offset = n * d;
+    for (let c = 0; c < plan.columns.length; c++) {
+      const column = plan.columns[c]!;
+      const j = columnIdx[c]!;
+      let cell: Cell = row[j];
+      if (isMissing(cell)) {
+        if (column.fill !== null) cell = column.fill;
+        else if (plan.missing === 'drop' && onMissing === 'policy') {
+          skip = true;
+          break;
+        } else {
+          throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(row[j])}); ${onMissing === 'error' && plan.missing === 'drop' ? 'the model was trained leaving such rows out, but a prediction needs every value' : `the model was trained with ${spell('missing', plan.missing)}`}; fill the cell in`);
+        }
+      }
+      if (column.kind === 'category') {
+        const k = categoryIndex[c]!.get(cellText(cell, plan.decimal));
+        if (k === undefined) {
+          if (unknownCategory === 'zeros') {
+            offset += column.categories.length;
+            continue;
+          }
+          throw new DataFormatError(
+            `${table.locate(i, j)} is ${describeCell(row[j])}, a category the model never saw (it knows ${list(column.categories)}); fix the value, or encode unknown categories as all zeros with ${spell('unknownCategory', 'zeros')}`,
+          );
+        }
+        x[offset + k] = 1;
+        offset += column.categories.length;
+        continue;
+      }
+      const value = column.kind === 'year' ? (yearOf(cell) ?? parseNumber(cell, plan.decimal)) : parseNumber(cell, plan.decimal);
+      if (value === null) {
+        throw new DataFormatError(`${table.locate(i, j)} is ${describeCell(cell)}, not a number; the model reads column '${shortText(column.name)}' as ${column.kind === 'year' ? 'dates (YYYY-MM-DD)' : 'numbers'}`);
+      }
+      checkFinite(table, i, j, cell, value);
+      x[offset++] = value;
+    }
+    if (skip) continue;
+    if (options.target) {
+      const cell = row[targetColumn];
+      if (classIndex !== null) {
+        const name = plan.numericClasses ? cellText(cell, plan.decimal) : String(cell).trim();
+        const k = classIndex.get(name);
+        if (k === undefined) throw new DataFormatError(`${table.locate(i, targetColumn)} is ${describeCell(cell)}, a class the model does not know (${list(plan.classNames!)})`);
+        y[n] = k;
+      } else {
+        const value = parseNumber(cell, plan.decimal);
+        if (value === null) throw new DataFormatError(`${table.locate(i, targetColumn)} is ${describeCell(cell)}, not a number; a regression target must be numeric`);
+        checkFinite(table, i, targetColumn, cell, value);
+        y[n] = value;
+      }
+    }
+    kept.push(i);
+    n++;
+  }
+  return {
+    x: new Tensor(n === chosen.length ? x : x.slice(0, n * d), [n, d]),
+    y: options.target ? (classIndex !== null ? new Tensor(y.slice(0, n), [n]) : new Tensor(y.slice(0, n), [n, 1])) : null,
+    rows: kept,
+  };
+}
+
+/** A value float32 cannot hold (1e39) or a written-out infinity would train as Infinity: say where. */
+function checkFinite(table: CellTable, i: number, j: number, cell: Cell, value: number): void {
+  if (Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX) return;
+  throw new DataFormatError(
+    `${table.locate(i, j)} is ${describeCell(cell)}, beyond the largest number a float32 holds (±3.4e38); rescale the column (e.g. other units) or fix the value`,
+  );
+}
