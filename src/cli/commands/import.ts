@@ -1,9 +1,10 @@
 /**
- * gradiente import: read a model made elsewhere (TensorFlow.js Layers format) or by
- * gradiente, check it, describe it and optionally save it in gradiente's format.
+ * gradiente import: read a model made elsewhere (TensorFlow.js Layers format, or the weights
+ * trained by an exported PyTorch project) or by gradiente, check it, describe it and
+ * optionally save it in gradiente's format.
  */
 import type { Command } from 'commander';
-import { importModel, saveModel } from '../../node.js';
+import { importModel, importPytorchProject, isPytorchProject, saveModel } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
 import * as v from '../values.js';
 import { addCommonOptions, flagsGiven } from './common.js';
@@ -13,6 +14,7 @@ Examples:
   $ gradiente import --from tfjs-model/model.json
   $ gradiente import --from tfjs-model --out models/imported
   $ gradiente import --from tfjs-model --json
+  $ gradiente import --from f-torch --out runs/f2      # a project of "gradiente export --format pytorch", after train.py
 
 Layers gradiente does not have (Conv2D, BatchNormalization, ...) are named in the error.`;
 
@@ -20,7 +22,7 @@ export function registerImport(program: Command): void {
   const cmd = program
     .command('import')
     .description('read a TensorFlow.js (or gradiente) model, check it, describe it, optionally save it')
-    .requiredOption('--from <path>', 'the model directory or its model.json')
+    .requiredOption('--from <path>', 'the model directory or its model.json, or a PyTorch project written by gradiente export (its trained/ weights)')
     .option('--out <dir>', "save it here in gradiente's format (model.json + weights.bin)")
     .option('--json', 'print one JSON object');
   addCommonOptions(cmd);
@@ -33,6 +35,7 @@ export function registerImport(program: Command): void {
 export async function importCommand(flags: Record<string, unknown>, console: Console): Promise<number> {
   const from = v.text(flags.from, v.flagSource('--from'));
   const out = flags.out === undefined ? null : v.text(flags.out, v.flagSource('--out'));
+  if (await isPytorchProject(from)) return importPytorch(from, out, flags.json === true, console);
   const { model, format, path } = await importModel(from);
   const saved = out === null ? null : await saveModel(model, out);
   if (flags.json === true) {
@@ -43,5 +46,26 @@ export async function importCommand(flags: Record<string, unknown>, console: Con
   console.out(`${path}: a ${format === 'tfjs' ? 'TensorFlow.js' : 'gradiente'} model with ${model.countParameters()} parameters`);
   console.out(model.summary());
   if (saved !== null) console.out(`saved in gradiente's format: ${saved.modelJson}`);
+  return 0;
+}
+
+/**
+ * The weights an exported PyTorch project trained, checked against what was exported, saved
+ * with the run's record of how inputs are prepared: evaluate and predict take the result.
+ */
+async function importPytorch(from: string, out: string | null, json: boolean, console: Console): Promise<number> {
+  const { model, path, trainingConfig, lossOptions } = await importPytorchProject(from);
+  const saved =
+    out === null
+      ? null
+      : await saveModel(model, out, { includeOptimizer: false, ...(trainingConfig !== undefined ? { trainingConfig } : {}), ...(lossOptions !== undefined ? { lossOptions } : {}) });
+  if (json) {
+    const layers = model.namedParameters().map(([name, t]) => ({ name, shape: [...t.shape] }));
+    console.out(JSON.stringify({ format: 'pytorch', path, parameters: model.countParameters(), weights: layers, savedTo: saved?.modelJson ?? null }));
+    return 0;
+  }
+  console.out(`${path}: weights trained by PyTorch (exported by gradiente), ${model.countParameters()} parameters`);
+  console.out(model.summary());
+  if (saved !== null) console.out(`saved in gradiente's format: ${saved.modelJson} (gradiente evaluate --model ${out} ...)`);
   return 0;
 }
