@@ -3,7 +3,7 @@
  * gradiente (8,000 to learn from, 2,000 held out) and report what it learned.
  */
 import { pathToFileURL } from 'node:url';
-import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, getBackend, loadMnist, manualSeed, ready, type Callback } from '../src/index.js';
+import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, loadMnist, manualSeed, nativeBackendInfo, nativeBackendStatus, ready, type Callback } from '../src/node.js';
 
 export interface MnistRun {
   testLoss: number;
@@ -12,13 +12,23 @@ export interface MnistRun {
   confusion: number[][];
 }
 
+/** 'native (OpenBLAS, 2 threads)', or 'wasm (native: <why not>)'. */
+function describeBackend(backend: string): string {
+  const native = nativeBackendInfo();
+  if (backend === 'native' && native !== null) return `native (OpenBLAS, ${native.threads} thread${native.threads === 1 ? '' : 's'})`;
+  const status = nativeBackendStatus();
+  return status?.available === false ? `${backend} (native: ${status.reason})` : backend;
+}
+
 export async function trainMnist(options: { epochs?: number; batchSize?: number; log?: (line: string) => void } = {}): Promise<MnistRun> {
   const { epochs = 12, batchSize = 32, log = () => {} } = options;
-  await ready(); // the fastest backend this engine supports: WebAssembly SIMD where it can, else plain JS
+  // The fastest backend that works here: native (OpenBLAS) when it was built on install, else
+  // WebAssembly SIMD, else plain JS. The header says which, and why native is not the one.
+  const backend = await ready();
   manualSeed(7);
   const { xTrain, yTrain, xTest, yTest } = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
   const nTrain = xTrain.shape[0]!;
-  log(`gradiente · MNIST digits · ${nTrain} training / ${xTest.shape[0]} test images of 28x28 pixels · backend ${getBackend()}`);
+  log(`gradiente · MNIST digits · ${nTrain} training / ${xTest.shape[0]} test images of 28x28 pixels · backend ${describeBackend(backend)}`);
 
   const model = new Sequential([
     new Dense(256, { activation: 'relu', inputDim: 784 }),

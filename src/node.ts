@@ -1,7 +1,9 @@
 /**
- * gradiente/node: everything in 'gradiente' plus the pieces that need Node (reading files).
+ * gradiente/node: everything in 'gradiente' plus the pieces that need Node (reading files, and
+ * the 'native' backend: importing this entry point lets ready() pick it before 'wasm').
  */
 export * from './index.js';
+export { initNativeBackend, nativeBackendInfo, nativeBackendStatus, type NativeBackendOptions, type NativeBackendInfo, type NativeBackendStatus } from './node/native.js';
 export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type FashionMnist } from './node/idx.js';
 export { loadCsv } from './node/csv.js';
 export { loadJsonRecords } from './node/json.js';

@@ -6,6 +6,7 @@
  * backends that only do float32 are bypassed for float64 (gradcheck) automatically.
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import type { FusedUpdate, OptimizerState } from '../optim/rules.js';
 
 /** Elementwise maps. `alpha`/`beta` carry a parameter where the op has one. */
 export type UnaryOp =
@@ -80,4 +81,19 @@ export interface Backend {
 
   /** Gradient of row-wise (log-)softmax given its output y and dL/dy. */
   softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, out: FloatArray, log: boolean): void;
+
+  /**
+   * Optional: one optimizer step for one parameter tensor, in place, as a single fused pass
+   * (w, g and the state arrays updated exactly as the rule in optim/rules.ts would). Returns
+   * false for a case it does not handle; the rule in rules.ts, the reference, then runs.
+   */
+  optimizerUpdate?(update: FusedUpdate, w: FloatArray, g: FloatArray, state: OptimizerState, learningRate: number, step: number): boolean;
+
+  /** Optional: settings a backend takes from setBackend(name, options). */
+  configure?(options: BackendOptions): void;
+}
+
+export interface BackendOptions {
+  /** Threads large matrix products may use (backends with threads; others ignore it). */
+  threads?: number;
 }

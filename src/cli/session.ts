@@ -5,7 +5,9 @@
  */
 import {
   Dense,
+  initNativeBackend,
   initWasmBackend,
+  nativeBackendStatus,
   listBackends,
   ready,
   manualSeed,
@@ -42,16 +44,24 @@ export interface PreparedRun {
 }
 
 /**
- * Pick the kernels: 'auto' is the fastest that works here (WebAssembly SIMD when the engine
- * has it, else plain JavaScript); 'wasm' and 'js' force one.
+ * Pick the kernels: 'auto' is the fastest that works here (the native addon when it is built
+ * and loads, else WebAssembly SIMD when the engine has it, else plain JavaScript); 'native',
+ * 'wasm' and 'js' force one.
  */
 export async function useBackend(name: string): Promise<string> {
   if (name === 'auto') return ready();
+  if (name === 'native') {
+    if ((await initNativeBackend()) === null) {
+      const status = nativeBackendStatus();
+      throw new CliError(`--backend native: the native backend is not available: ${status?.available === false ? status.reason : 'unknown reason'}; or use --backend wasm`);
+    }
+    return 'native';
+  }
   if (name === 'wasm') {
     if ((await initWasmBackend()) === null) throw new CliError("--backend wasm: this JavaScript engine has no WebAssembly SIMD, so the 'wasm' backend cannot run here; use --backend js");
     return 'wasm';
   }
-  const known = [...new Set(['auto', 'wasm', ...listBackends()])];
+  const known = [...new Set(['auto', 'native', 'wasm', ...listBackends()])];
   if (!listBackends().includes(name)) {
     throw new CliError(`--backend: unknown backend '${name}'${didYouMean(name, known)}; choose one of: ${known.join(', ')}`);
   }

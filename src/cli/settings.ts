@@ -78,7 +78,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('validationSplit', '--validation-split <fraction>', 'share of the training samples to validate on after every epoch (default: 0.1; 0 for none)', (x, s) => v.fraction(x, s, true)),
   opt('earlyStopping', '--early-stopping <patience>', 'epochs to wait for the validation loss (the training loss without validation) to improve before stopping', v.nonNegativeInteger),
   opt('seed', '--seed <n>', 'seed of initial weights, data order and generated data: same seed, same run (default: 42)', v.integer),
-  opt('backend', '--backend <name>', 'kernels to compute with: auto (the fastest that works here), wasm or js (default: auto; see gradiente info)', v.text),
+  opt('backend', '--backend <name>', 'kernels to compute with: auto (the fastest that works here), native, wasm or js (default: auto; see gradiente info)', v.text),
   opt('standardize', '--no-standardize', 'keep table features as they are (default: scale each to mean 0, std 1)', v.bool),
 ];
 

@@ -5,9 +5,10 @@
  *   const opt = new Adam(model.parameters(), { learningRate: 1e-3 });
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
+import { kernels } from '../backends/registry.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { adamRule, rmspropRule, sgdRule, type AdamHyper, type OptimizerState, type RmspropHyper, type SgdHyper, type UpdateRule } from './rules.js';
+import { adamRule, rmspropRule, sgdRule, type AdamHyper, type FusedUpdate, type OptimizerState, type RmspropHyper, type SgdHyper, type UpdateRule } from './rules.js';
 import { schedule, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
 
 export type LearningRate = number | LearningRateSchedule;
@@ -61,6 +62,8 @@ export abstract class Optimizer<H extends object = object> {
   step(): void {
     const lr = this.currentLearningRate;
     this.iterations++;
+    // TypeScript cannot tie the rule's name to H; each optimizer class pairs them (SGD with sgdRule, ...).
+    const fused = { rule: this.rule.name, hyper: this.hyper } as FusedUpdate;
     this.params.forEach((p, i) => {
       if (p.grad === null) return;
       let state = this.states[i];
@@ -68,7 +71,10 @@ export abstract class Optimizer<H extends object = object> {
         state = this.rule.init(p.size);
         this.states[i] = state;
       }
-      this.rule.update(p.data, p.grad.data, state, this.hyper, lr, this.iterations);
+      // A backend may run the rule as one fused pass; the rule here is the reference it must match.
+      const g = p.grad.data;
+      if (kernels(p.data, g).optimizerUpdate?.(fused, p.data, g, state, lr, this.iterations) === true) return;
+      this.rule.update(p.data, g, state, this.hyper, lr, this.iterations);
     });
   }
 

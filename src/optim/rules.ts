@@ -8,7 +8,15 @@ import type { FloatArray } from '../tensor/tensor.js';
 
 export type OptimizerState = Record<string, FloatArray>;
 
+/** A rule and its hyper-parameters, as a backend's fused update receives them. */
+export type FusedUpdate =
+  | { rule: 'sgd'; hyper: SgdHyper }
+  | { rule: 'adam'; hyper: AdamHyper }
+  | { rule: 'rmsprop'; hyper: RmspropHyper };
+
 export interface UpdateRule<H> {
+  /** Which rule this is, for a backend that has it as one fused pass (Backend.optimizerUpdate). */
+  readonly name: FusedUpdate['rule'];
   init(size: number): OptimizerState;
   /** `step` counts from 1 (Adam's bias correction needs it). */
   update(param: FloatArray, grad: FloatArray, state: OptimizerState, hyper: H, learningRate: number, step: number): void;
@@ -22,6 +30,7 @@ export interface SgdHyper {
 }
 
 export const sgdRule: UpdateRule<SgdHyper> = {
+  name: 'sgd',
   init: (size) => ({ velocity: new Float32Array(size) }),
   update(w, g, state, { momentum, nesterov, weightDecay }, lr) {
     if (momentum === 0 && weightDecay === 0) {
@@ -52,6 +61,7 @@ export interface AdamHyper {
 }
 
 export const adamRule: UpdateRule<AdamHyper> = {
+  name: 'adam',
   init: (size) => ({ m: new Float32Array(size), v: new Float32Array(size) }),
   update(w, g, state, { beta1, beta2, epsilon, weightDecay, decoupled }, lr, step) {
     const m = state.m!;
@@ -81,6 +91,7 @@ export interface RmspropHyper {
 }
 
 export const rmspropRule: UpdateRule<RmspropHyper> = {
+  name: 'rmsprop',
   init: (size) => ({ meanSquare: new Float32Array(size), velocity: new Float32Array(size) }),
   update(w, g, state, { rho, momentum, epsilon, weightDecay }, lr) {
     const s = state.meanSquare!;

@@ -13,7 +13,7 @@
  * The browser-safe entry point stays synchronous: importing gradiente starts nothing, and
  * 'js' is the backend until one of these is awaited (the CLI and the lab await ready()).
  */
-import { getBackend, registerBackend, setBackend } from '../registry.js';
+import { getBackend, offeredBackends, registerBackend, setBackend } from '../registry.js';
 import { createWasmBackend, type WasmRuntime } from './backend.js';
 import { kernelBuilds, type KernelBuild } from './generated/kernels.js';
 import { allowRelaxedSimd, canBlock, canShareMemory, hardwareConcurrency, workerFactory } from './host.js';
@@ -175,15 +175,23 @@ export function wasmBackendInfo(): WasmBackendInfo | null {
 let readying: Promise<string> | null = null;
 
 /**
- * Make the fastest backend that works on this engine the current one, and return its name:
- * 'wasm' where WebAssembly SIMD works, else 'js'. Safe to call many times; the work happens
- * once. To force a backend, call setBackend() after it.
+ * Make the fastest backend that works here the current one, and return its name: an offered
+ * faster one first ('native' in Node, when gradiente/node is imported and the addon loads),
+ * then 'wasm' where WebAssembly SIMD works, else 'js'. Safe to call many times; the work
+ * happens once. To force a backend, call setBackend() after it.
  */
 export function ready(): Promise<string> {
-  readying ??= initWasmBackend({ select: false }).then((info) => {
+  readying ??= (async () => {
+    for (const loader of offeredBackends()) {
+      if (await loader.load()) {
+        setBackend(loader.name);
+        return loader.name;
+      }
+    }
+    const info = await initWasmBackend({ select: false });
     if (info !== null) setBackend('wasm');
     return getBackend();
-  });
+  })();
   return readying;
 }
 
