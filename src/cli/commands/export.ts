@@ -71,7 +71,7 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   const { model, trainingConfig } = await importModel(location);
   const scaling = trainingScaling(trainingConfig);
   const scalingJson = scaling === null ? null : { note: 'standardize each input feature before the model: (x - mean) / std', ...scaling };
-  let exported: { files: string[]; bytes: number };
+  let exported = { files: [] as string[], bytes: 0 };
   let preprocessingFile: string | null = null;
   if (format === 'tfjs') {
     // The whole directory is replaced: no preprocessing.json of an older export can outlive it.
@@ -92,7 +92,6 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
       await fs.rm(sidecar, { force: true }); // an older export's scaling would not describe this model
     }
   }
-  exported = exported!;
   if (flags.json === true) {
     console.out(JSON.stringify({ format, files: exported.files, bytes: exported.bytes, preprocessing: preprocessingFile }));
     return 0;
