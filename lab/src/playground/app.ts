@@ -7,16 +7,19 @@
 import type { Sequential } from '../../../src/index.js';
 import { button, checkbox, select, slider, stat, type Choice } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
-import { onLanguageChange, t } from '../common/i18n.js';
+import { currentLang, onLanguageChange, t } from '../common/i18n.js';
 import { readParams, writeParams } from '../common/url-state.js';
 import { BoundaryView } from './boundary.js';
-import { TrainingCharts } from './charts.js';
+import { IterationChart, TrainingCharts } from './charts.js';
 import { renderConfusion } from './confusion.js';
+import { formatMacs, gridSide, judgeCost, runCost, type CostVerdict } from './cost.js';
 import { csvPicker, readCsv, type LoadedCsv } from './csv-loader.js';
 import { lossMismatch, prepare, rawData, type PreparedData, type RawData } from './data.js';
 import { exportModelJson, exportPreprocessing, exportWeights } from './export.js';
 import { LayersEditor } from './layers-editor.js';
 import { buildModel, buildOptimizer, lossFunctions, SCHEDULE_EPOCHS } from './model.js';
+import { NetworkView } from './network-view.js';
+import { presets } from './presets.js';
 import {
   dataSets,
   defaultNoise,
@@ -34,6 +37,19 @@ import {
 import { Trainer } from './trainer.js';
 
 const FRAME_BUDGET_MS = 12;
+/**
+ * The figures (decision map, network diagram, iteration curve) take at most about this share
+ * of the time: after a redraw that took d ms the next waits at least d / FIGURE_SHARE ms, so a
+ * small network redraws every frame and a wide one every few frames instead of stalling them.
+ */
+const FIGURE_SHARE = 0.25;
+/** Screen readers hear a changed status at most this often while training plays. */
+const ANNOUNCE_EVERY_MS = 1000;
+
+/** Write text only when it changed: an unchanged frame touches nothing in the page. */
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
 const speeds = ['iteration', 'epoch', 'fast'] as const;
 type Speed = (typeof speeds)[number];
 
@@ -67,7 +83,8 @@ export function mountPlayground(): void {
     choices: optimizerIds.map((o): Choice<OptimizerId> => ({ value: o, label: `optimizer.${o}` })),
     value: state.optimizer,
   });
-  const lr = slider({ id: 'pg-lr', label: 'control.learningRate', min: 0.0001, max: 3, step: 0.01, value: state.learningRate, log: true });
+  // Up to η = 10, so too large a step can be tried and seen to fail (the status names it).
+  const lr = slider({ id: 'pg-lr', label: 'control.learningRate', min: 0.0001, max: 10, step: 0.01, value: state.learningRate, log: true });
   const scheduleSelect = select<ScheduleId>({ id: 'pg-schedule', label: 'pg.schedule', choices: scheduleIds.map((s) => ({ value: s, label: `pg.schedule.${s}` })), value: state.schedule });
   const batchInput = el('input', { type: 'number', id: 'pg-batch', min: 1, step: 1, value: state.batchSize || 1, inputmode: 'numeric' });
   const batchKind = el('span', { class: 'note', id: 'pg-batch-kind' });
@@ -107,14 +124,18 @@ export function mountPlayground(): void {
   const batchCounter = el('strong', { id: 'pg-batch-count' });
   const definitions = el('dl', { class: 'defs', id: 'pg-definitions' });
   const status = el('p', { class: 'status', id: 'pg-status', role: 'status', 'aria-live': 'polite' });
+  const costNote = el('p', { class: 'status', id: 'pg-cost', 'data-state': 'diverged', hidden: true });
   const stats = {
     trainLoss: stat('pg-train-loss', 'pg.stat.trainLoss'),
     testLoss: stat('pg-test-loss', 'pg.stat.testLoss'),
     trainAccuracy: stat('pg-train-accuracy', 'pg.stat.trainAccuracy'),
     testAccuracy: stat('pg-test-accuracy', 'pg.stat.testAccuracy'),
     learningRate: stat('pg-current-lr', 'pg.stat.learningRate'),
+    batchLoss: stat('pg-batch-loss', 'pg.stat.batchLoss'),
   };
   const canvas = el('canvas', { class: 'plot', id: 'pg-boundary', role: 'img', 'data-i18n-aria-label': 'pg.boundary.description' });
+  const networkCanvas = el('canvas', { class: 'plot', id: 'pg-network', role: 'img', 'data-i18n-aria-label': 'pg.network.description' });
+  const iterationHost = el('div', { id: 'pg-iteration-chart' });
   const boundaryNote = el('p', { class: 'note', id: 'pg-boundary-note' });
   const confusionHost = el('div', { id: 'pg-confusion' });
   const lossHost = el('div', { id: 'pg-loss-chart' });
@@ -135,8 +156,8 @@ export function mountPlayground(): void {
         el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.batch' }), ' ', batchCounter),
       ),
     ),
-    definitions,
     status,
+    costNote,
   );
   byId('pg-data-card').append(dataSelect.root, samples.root, noise.root, classes.root, testFraction.root, seedControl, csvBox);
   byId('pg-model-card').append(
@@ -150,11 +171,29 @@ export function mountPlayground(): void {
     el('div', { class: 'buttons' }, exportJson, exportBin, exportPrep),
     el('p', { class: 'note', 'data-i18n': 'pg.export.note' }),
   );
-  byId('pg-view').append(canvas, el('p', { class: 'legend', 'data-i18n': 'pg.boundary.legend' }), boundaryNote, el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)));
-  byId('pg-charts').append(el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.chart.loss' }), lossHost), accuracyCard, el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.confusion.title' }), confusionHost));
+  byId('pg-view').append(canvas, boundaryNote, el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)), el('p', { class: 'legend', 'data-i18n': 'pg.boundary.legend' }));
+  byId('pg-network-card').append(
+    networkCanvas,
+    el('div', { class: 'pg-curves' }, el('div', {}, el('h3', { 'data-i18n': 'pg.chart.iteration' }), iterationHost), el('div', {}, el('h3', { 'data-i18n': 'pg.chart.loss' }), lossHost)),
+    el('p', { class: 'legend', 'data-i18n': 'pg.network.legend' }),
+  );
+  byId('pg-charts').append(accuracyCard, el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.confusion.title' }), confusionHost), el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.definitions' }), definitions));
+  byId('pg-presets').append(
+    el(
+      'ul',
+      { class: 'presets' },
+      ...presets.map((p) => el('li', {}, el('a', { href: `?${p.query}`, id: `pg-preset-${p.id}`, 'data-i18n': p.title }), ' — ', el('span', { 'data-i18n': p.caption }))),
+    ),
+  );
 
-  const boundary = new BoundaryView(canvas);
-  const charts = new TrainingCharts(lossHost, accuracyHost);
+  const boundary = new BoundaryView(canvas, 340);
+  const charts = new TrainingCharts(lossHost, accuracyHost, 150);
+  const iterationChart = new IterationChart(iterationHost, 150);
+  const network = new NetworkView(
+    networkCanvas,
+    () => data?.featureNames ?? [],
+    () => (data === null ? '' : `${data.outputUnits} · ${data.outputActivation}`),
+  );
 
   // ---------------------------------------------------------------- the run
   let raw: RawData | null = null;
@@ -164,6 +203,15 @@ export function mountPlayground(): void {
   let trainer: Trainer | null = null;
   let problem: string | null = null;
   let playing = false;
+  let verdict: CostVerdict = { level: 'ok' };
+  /** When the figures were last drawn and how long that took (the cadence follows it). */
+  let figuresAt = -Infinity;
+  let figuresCost = 0;
+  let announcedAt = -Infinity;
+  let staticKey = '';
+  /** What the epoch charts and the confusion matrix last showed (they redraw only on change). */
+  let chartedEpochs = -1;
+  let chartedConfusion: number[][] | null = null;
 
   function dataKey(): string {
     return JSON.stringify([state.data, state.samples, state.noise, state.classes, state.seed, csv?.name, csv?.target]);
@@ -188,17 +236,51 @@ export function mountPlayground(): void {
       if (mismatch !== null) {
         problem = mismatch.key === 'pg.error.bceClasses' ? t(mismatch.key, { classes: mismatch.classes }) : t(mismatch.key, { loss: t(`pg.loss.${mismatch.loss}`) });
       } else {
-        data = prepare(state, raw);
-        model = buildModel(state, data);
-        const batch = state.batchSize === 0 ? data.xTrain.shape[0]! : Math.min(state.batchSize, data.xTrain.shape[0]!);
-        const iterationsPerEpoch = Math.ceil(data.xTrain.shape[0]! / batch);
-        trainer = new Trainer(model, buildOptimizer(state, model, iterationsPerEpoch), lossFunctions[state.loss], data, state.batchSize, state.seed + 2, state.earlyStopping ? state.patience : null);
-        if (BoundaryView.canShow(data)) boundary.setData(data, model);
+        const prepared = prepare(state, raw);
+        const nTrain = prepared.xTrain.shape[0]!;
+        const batch = state.batchSize === 0 ? nTrain : Math.min(state.batchSize, nTrain);
+        const cost = runCost(prepared.xTrain.shape[1]!, state.layers, prepared.outputUnits, batch, nTrain + prepared.xTest.shape[0]!);
+        verdict = judgeCost(cost);
+        showCost(batch);
+        if (verdict.level === 'refuse') {
+          // Refused before anything is built: nothing would run but a frozen page.
+          data = null;
+          model = null;
+        } else {
+          data = prepared;
+          model = buildModel(state, data);
+          const iterationsPerEpoch = Math.ceil(nTrain / batch);
+          trainer = new Trainer(model, buildOptimizer(state, model, iterationsPerEpoch), lossFunctions[state.loss], data, state.batchSize, state.seed + 2, state.earlyStopping ? state.patience : null);
+          if (BoundaryView.canShow(data)) boundary.setData(data, model, gridSide(cost.macsPerSample));
+          network.setData(data, model);
+        }
       }
     } catch (error) {
       problem = t('pg.error.generic', { message: error instanceof Error ? error.message : String(error) });
     }
+    iterationChart.reset();
+    staticKey = '';
+    figuresAt = -Infinity;
+    chartedEpochs = -1;
+    chartedConfusion = null;
     render();
+  }
+
+  /** Say how heavy the setting is when it is too heavy, and what to lower. */
+  function showCost(batch: number): void {
+    costNote.hidden = verdict.level === 'ok';
+    if (verdict.level === 'ok') return;
+    costNote.dataset.level = verdict.level;
+    const values = {
+      macs: formatMacs(verdict.macs),
+      layers: state.layers.length,
+      widest: Math.max(0, ...state.layers.map((l) => l.units)),
+      batch,
+      samples: state.samples,
+    };
+    const key = verdict.level === 'refuse' ? (verdict.what === 'iteration' ? 'pg.cost.refuseIteration' : 'pg.cost.refuseEvaluation') : verdict.what === 'iteration' ? 'pg.cost.warnIteration' : 'pg.cost.warnEvaluation';
+    costNote.textContent = t(key, values);
+    if (verdict.level === 'refuse') problem = t('pg.cost.refused');
   }
 
   function syncControls(): void {
@@ -226,24 +308,69 @@ export function mountPlayground(): void {
   }
 
   // ---------------------------------------------------------------- drawing
-  function render(): void {
+  /**
+   * Draw the run. What changes only with the setup (definitions, layer list, notes) is written
+   * when the setup changes; counters and numbers only when their text changes; the figures at
+   * the cadence their cost allows (`force` draws them now: a step, a reset, a pause).
+   */
+  function render(force = true): void {
     const hasRun = trainer !== null && data !== null;
-    for (const b of [playButton, stepButton, epochButton, exportJson, exportBin]) b.disabled = !hasRun;
-    exportPrep.hidden = data?.scaling == null;
-    if (data !== null && raw !== null) layersEditor.set(state.layers, t('pg.layers.output', { units: data.outputUnits, activation: data.outputActivation }));
+    renderSetup(hasRun);
     if (!hasRun) {
       status.dataset.state = 'error';
-      status.textContent = problem ?? '';
+      setText(status, problem ?? '');
       return;
     }
     const tr = trainer!;
     const d = data!;
-    const n = d.xTrain.shape[0]!;
-    epochCounter.textContent = String(tr.epoch);
-    iterationCounter.textContent = String(tr.iteration);
-    batchCounter.textContent = `${tr.batchInEpoch} / ${tr.iterationsPerEpoch}`;
-    const batch = tr.loader.batchSize;
-    batchKind.textContent = t(batch === n ? 'pg.batch.isFull' : batch === 1 ? 'pg.batch.isStochastic' : 'pg.batch.isMini', { size: batch, n });
+    setText(epochCounter, String(tr.epoch));
+    setText(iterationCounter, String(tr.iteration));
+    setText(batchCounter, `${tr.batchInEpoch} / ${tr.iterationsPerEpoch}`);
+    const now = performance.now();
+    const current = tr.current;
+    const show = (s: { value: HTMLElement }, v: number | null, digits = 4): void => {
+      setText(s.value, v === null ? '—' : fmt(v, digits));
+      const raw = v === null ? '' : String(v);
+      if (s.value.dataset.value !== raw) s.value.dataset.value = raw;
+    };
+    show(stats.trainLoss, current.trainLoss);
+    show(stats.testLoss, current.testLoss);
+    show(stats.trainAccuracy, current.trainAccuracy, 3);
+    show(stats.testAccuracy, current.testAccuracy, 3);
+    show(stats.learningRate, tr.optimizer.currentLearningRate, 3);
+    show(stats.batchLoss, tr.batchLosses.at(-1) ?? null);
+    const state_ = tr.stopped !== null ? (tr.stopped.kind === 'diverged' ? 'diverged' : 'done') : tr.growing !== null ? 'diverged' : playing ? 'running' : 'idle';
+    const text = statusText(tr);
+    // While playing, a changed status is announced at most once a second (it is a live region).
+    if (text !== status.textContent && (force || !playing || now - announcedAt >= ANNOUNCE_EVERY_MS)) {
+      status.textContent = text;
+      status.dataset.state = state_;
+      announcedAt = now;
+    }
+    if (force || now - figuresAt >= figuresCost / FIGURE_SHARE) {
+      const start = performance.now();
+      drawFigures(tr, d);
+      figuresAt = performance.now();
+      figuresCost = figuresAt - start;
+    }
+  }
+
+  /** Text and visibility that depend only on the setup and the language. */
+  function renderSetup(hasRun: boolean): void {
+    const tr = trainer;
+    const d = data;
+    const batch = tr?.loader.batchSize ?? 0;
+    const n = d?.xTrain.shape[0] ?? 0;
+    const key = JSON.stringify([hasRun, batch, n, tr?.iterationsPerEpoch, state.layers, d?.outputUnits, d?.outputActivation, d?.task, state.schedule, d?.scaling == null, currentLang()]);
+    if (key === staticKey) return;
+    staticKey = key;
+    for (const b of [playButton, stepButton, epochButton, exportJson, exportBin]) b.disabled = !hasRun;
+    exportPrep.hidden = d?.scaling == null;
+    networkCanvas.hidden = !hasRun;
+    const output = d === null ? '' : t('pg.layers.output', { units: d.outputUnits, activation: d.outputActivation });
+    layersEditor.set(state.layers, output);
+    if (!hasRun || tr === null || d === null) return;
+    setText(batchKind, t(batch === n ? 'pg.batch.isFull' : batch === 1 ? 'pg.batch.isStochastic' : 'pg.batch.isMini', { size: batch, n }));
     definitions.replaceChildren(
       el('dt', {}, t('pg.counter.epoch')),
       el('dd', {}, t('pg.define.epoch', { n })),
@@ -252,37 +379,41 @@ export function mountPlayground(): void {
       el('dt', {}, t('pg.counter.batch')),
       el('dd', {}, t('pg.define.batch', { size: batch, iterations: tr.iterationsPerEpoch })),
     );
-    const last = tr.epochs.at(-1)!;
-    const show = (s: { value: HTMLElement }, v: number | null, digits = 4): void => {
-      s.value.textContent = v === null ? '—' : fmt(v, digits);
-      s.value.dataset.value = v === null ? '' : String(v);
-    };
-    show(stats.trainLoss, last.trainLoss);
-    show(stats.testLoss, last.testLoss);
-    show(stats.trainAccuracy, last.trainAccuracy, 3);
-    show(stats.testAccuracy, last.testAccuracy, 3);
-    show(stats.learningRate, tr.optimizer.currentLearningRate, 3);
     accuracyCard.hidden = d.task !== 'classification';
-    status.dataset.state = tr.stopped !== null ? (tr.stopped.kind === 'diverged' ? 'diverged' : 'done') : playing ? 'running' : 'idle';
-    status.textContent = statusText(tr);
-    byId('pg-schedule-note').textContent = t(`pg.schedule.${state.schedule}.about`, { epochs: SCHEDULE_EPOCHS });
+    setText(byId('pg-schedule-note'), t(`pg.schedule.${state.schedule}.about`, { epochs: SCHEDULE_EPOCHS }));
+    if (BoundaryView.canShow(d)) {
+      canvas.hidden = false;
+      setText(boundaryNote, '');
+    } else {
+      canvas.hidden = true;
+      setText(boundaryNote, t('pg.boundary.unavailable', { features: d.xTrain.shape[1]! }));
+    }
+  }
+
+  function drawFigures(tr: Trainer, d: PreparedData): void {
     if (BoundaryView.canShow(d)) {
       boundary.setModel(tr.model);
       boundary.draw();
-      canvas.hidden = false;
-      boundaryNote.textContent = '';
-    } else {
-      canvas.hidden = true;
-      boundaryNote.textContent = t('pg.boundary.unavailable', { features: d.xTrain.shape[1]! });
     }
-    charts.update(tr.epochs);
-    renderConfusion(confusionHost, tr.confusion, d.classNames);
+    network.setModel(tr.model);
+    network.draw();
+    iterationChart.update(tr.batchLosses);
+    if (tr.epochs.length !== chartedEpochs) {
+      chartedEpochs = tr.epochs.length;
+      charts.update(tr.epochs);
+    }
+    if (tr.confusion !== chartedConfusion) {
+      chartedConfusion = tr.confusion;
+      renderConfusion(confusionHost, tr.confusion, d.classNames);
+    }
   }
 
   function statusText(tr: Trainer): string {
     const s = tr.stopped;
-    if (s?.kind === 'diverged') return t('pg.status.diverged', { iteration: s.iteration });
+    if (s?.kind === 'diverged') return t('pg.status.diverged', { iteration: s.iteration, lr: fmt(state.learningRate, 3) });
     if (s?.kind === 'earlyStopping') return t('pg.status.earlyStopped', { epoch: tr.epoch, best: s.bestEpoch, loss: fmt(s.best, 4), patience: state.patience });
+    const growing = tr.growing;
+    if (growing !== null) return t('pg.status.growing', { from: fmt(growing.from, 3), to: fmt(growing.to, 3), lr: fmt(state.learningRate, 3), lower: fmt(state.learningRate / 10, 3) });
     if (tr.iteration === 0) return t('pg.status.ready');
     return t(playing ? 'pg.status.training' : 'pg.status.paused');
   }
@@ -309,8 +440,18 @@ export function mountPlayground(): void {
       }
       if (speed.value === 'iteration' || (speed.value === 'epoch' && trainer.epoch > epoch)) break;
     }
+    if (!playing) return;
+    render(false);
+    requestAnimationFrame(frame);
+  }
+
+  /** One iteration, then the numbers of the weights as they are now (they visibly change). */
+  function oneStep(): void {
+    setPlaying(false);
+    if (trainer === null) return;
+    trainer.step();
+    trainer.measureNow();
     render();
-    if (playing) requestAnimationFrame(frame);
   }
 
   // ---------------------------------------------------------------- events
@@ -402,15 +543,12 @@ export function mountPlayground(): void {
   compare.input.addEventListener('change', () => {
     if (!compare.input.checked) {
       charts.setPrevious(null);
+      chartedEpochs = -1;
       render();
     }
   });
   playButton.addEventListener('click', () => setPlaying(!playing));
-  stepButton.addEventListener('click', () => {
-    setPlaying(false);
-    trainer?.step();
-    render();
-  });
+  stepButton.addEventListener('click', oneStep);
   epochButton.addEventListener('click', () => {
     setPlaying(false);
     trainer?.runEpoch();

@@ -2,13 +2,15 @@
  * What the network has learned, drawn over the data: for two input features, the predicted
  * class (or value) on a grid of points as a heatmap, with the training points (filled) and
  * test points (hollow) on top; for one feature, the fitted curve over the scatter.
+ * The axes and the points do not change while the network trains: they are drawn once into a
+ * layer of their own and copied on top of each new heatmap. The grid's side follows what the
+ * network costs to evaluate (cost.ts), so a wide network gets a coarser map, not a frozen page.
  */
 import { noGrad, tensor, type Sequential, type Tensor } from '../../../src/index.js';
 import { drawMarker, fitCanvas, linearScale, type SizedCanvas } from '../common/canvas.js';
 import { classColor, classMarker, hexToRgb, mix, okabeIto, viridis, white, type RGB } from '../common/colors.js';
 import type { PreparedData } from './data.js';
 
-const GRID = 56;
 const PAD = { left: 34, right: 8, top: 8, bottom: 24 };
 
 type Extent = { x: [number, number]; y: [number, number] };
@@ -44,13 +46,22 @@ export class BoundaryView {
   private model: Sequential | null = null;
   private extent: Extent = { x: [-1, 1], y: [-1, 1] };
   private grid: Tensor | null = null;
+  private side = 56;
   private readonly image: HTMLCanvasElement = document.createElement('canvas');
+  /** Axes and points, drawn once per data set and size (device pixels, like the canvas). */
+  private readonly overlay: HTMLCanvasElement = document.createElement('canvas');
+  private overlayKey = '';
   private readonly sized: SizedCanvas;
+  /** Times the axes and points were drawn (tests check they are not redrawn every frame). */
+  overlayDraws = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
-    this.sized = fitCanvas(canvas, 1, () => this.draw(), 520);
-    this.image.width = GRID;
-    this.image.height = GRID;
+  constructor(private readonly canvas: HTMLCanvasElement, maxHeight = 520) {
+    this.sized = fitCanvas(canvas, 1, () => this.draw(), maxHeight);
+  }
+
+  /** Side of the grid the heatmap is evaluated on. */
+  get gridSide(): number {
+    return this.side;
   }
 
   /** Whether this data can be drawn (one or two input features). */
@@ -59,9 +70,14 @@ export class BoundaryView {
     return d === 2 || (d === 1 && data.task === 'regression');
   }
 
-  setData(data: PreparedData, model: Sequential): void {
+  setData(data: PreparedData, model: Sequential, side = 56): void {
+    const GRID = side;
+    this.side = side;
+    this.image.width = GRID;
+    this.image.height = GRID;
     this.data = data;
     this.model = model;
+    this.overlayKey = '';
     this.extent = extentOf(data);
     const [x0, x1] = this.extent.x;
     const [y0, y1] = this.extent.y;
@@ -87,19 +103,54 @@ export class BoundaryView {
 
   draw(): void {
     const { ctx, width, height } = this.sized;
-    ctx.clearRect(0, 0, width, height);
     const { data, model, grid } = this;
-    if (data === null || model === null || grid === null) return;
+    if (data === null || model === null || grid === null) {
+      ctx.clearRect(0, 0, width, height);
+      return;
+    }
     const sx = linearScale(this.extent.x, [PAD.left, width - PAD.right]);
     const sy = linearScale(this.extent.y, [height - PAD.bottom, PAD.top]);
     const predictions = noGrad(() => model.predict(grid));
     const twoD = data.xTrain.shape[1] === 2;
+    ctx.clearRect(0, 0, width, height);
     if (twoD) {
       this.paintHeatmap(predictions);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.image, PAD.left, PAD.top, width - PAD.left - PAD.right, height - PAD.top - PAD.bottom);
     }
-    this.drawAxes(sx, sy);
+    this.refreshOverlay(sx, sy);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.overlay, 0, 0);
+    ctx.restore();
+    if (!twoD) {
+      ctx.strokeStyle = okabeIto.vermillion;
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      for (let i = 0; i < grid.shape[0]!; i++) {
+        const px = sx(grid.data[i]!);
+        const py = sy(predictions.data[i]!);
+        if (i === 0) ctx.moveTo(px, py);
+        else ctx.lineTo(px, py);
+      }
+      ctx.stroke();
+    }
+  }
+
+  /** Draw the axes and the points into the overlay unless the data and size are unchanged. */
+  private refreshOverlay(sx: ReturnType<typeof linearScale>, sy: ReturnType<typeof linearScale>): void {
+    const { canvas, width, height } = this.sized;
+    const key = `${canvas.width}x${canvas.height}`;
+    if (key === this.overlayKey) return;
+    this.overlayKey = key;
+    this.overlayDraws++;
+    this.overlay.width = canvas.width;
+    this.overlay.height = canvas.height;
+    const ctx = this.overlay.getContext('2d')!;
+    ctx.setTransform(canvas.width / width, 0, 0, canvas.height / height, 0, 0);
+    const data = this.data!;
+    const twoD = data.xTrain.shape[1] === 2;
+    this.drawAxes(ctx, sx, sy);
     const d = data.xTrain.shape[1]!;
     const points = (x: Tensor, labels: Float32Array, test: boolean): void => {
       for (let i = 0; i < labels.length; i++) {
@@ -124,18 +175,6 @@ export class BoundaryView {
     };
     points(data.xTrain, data.labelsTrain, false);
     points(data.xTest, data.labelsTest, true);
-    if (!twoD) {
-      ctx.strokeStyle = okabeIto.vermillion;
-      ctx.lineWidth = 3;
-      ctx.beginPath();
-      for (let i = 0; i < grid.shape[0]!; i++) {
-        const px = sx(grid.data[i]!);
-        const py = sy(predictions.data[i]!);
-        if (i === 0) ctx.moveTo(px, py);
-        else ctx.lineTo(px, py);
-      }
-      ctx.stroke();
-    }
   }
 
   private valueShade(v: number): number {
@@ -154,6 +193,7 @@ export class BoundaryView {
   private paintHeatmap(predictions: Tensor): void {
     const data = this.data!;
     const out = predictions.shape[1]!;
+    const GRID = this.side;
     const image = new ImageData(GRID, GRID);
     for (let k = 0; k < GRID * GRID; k++) {
       let colour: RGB;
@@ -177,8 +217,8 @@ export class BoundaryView {
     this.image.getContext('2d')!.putImageData(image, 0, 0);
   }
 
-  private drawAxes(sx: ReturnType<typeof linearScale>, sy: ReturnType<typeof linearScale>): void {
-    const { ctx, width, height } = this.sized;
+  private drawAxes(ctx: CanvasRenderingContext2D, sx: ReturnType<typeof linearScale>, sy: ReturnType<typeof linearScale>): void {
+    const { width, height } = this.sized;
     const names = this.data!.featureNames;
     ctx.strokeStyle = '#bbb';
     ctx.lineWidth = 1;

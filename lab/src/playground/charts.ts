@@ -1,6 +1,7 @@
 /**
- * Live train and test curves per epoch (loss, and accuracy for classification). In compare
- * mode the previous run's curves stay on the charts, dashed.
+ * Live train and test curves per epoch (loss, and accuracy for classification), and the loss
+ * of every iteration's batch (raw, and smoothed so the trend shows through the noise of small
+ * batches). In compare mode the previous run's curves stay on the epoch charts, dashed.
  */
 import { LineChart, type SeriesSpec } from '../common/chart.js';
 import { okabeIto } from '../common/colors.js';
@@ -13,7 +14,7 @@ export class TrainingCharts {
   private readonly accuracy: LineChart;
   private previous: EpochRecord[] | null = null;
 
-  constructor(lossHost: HTMLElement, accuracyHost: HTMLElement) {
+  constructor(lossHost: HTMLElement, accuracyHost: HTMLElement, lossHeight = 220) {
     this.lossHost = lossHost;
     const series = (): SeriesSpec[] => [
       { label: () => t('pg.chart.train'), color: okabeIto.blue },
@@ -21,7 +22,7 @@ export class TrainingCharts {
       { label: () => t('pg.chart.prevTrain'), color: okabeIto.sky, dash: [2, 3], width: 1.5 },
       { label: () => t('pg.chart.prevTest'), color: okabeIto.orange, dash: [2, 3], width: 1.5 },
     ];
-    this.loss = new LineChart(lossHost, { xLabel: () => t('chart.epoch'), yLabel: () => t('chart.loss'), series: series(), height: 220, description: () => t('pg.chart.lossDescription') });
+    this.loss = new LineChart(lossHost, { xLabel: () => t('chart.epoch'), yLabel: () => t('chart.loss'), series: series(), height: lossHeight, description: () => t('pg.chart.lossDescription') });
     this.accuracy = new LineChart(accuracyHost, {
       xLabel: () => t('chart.epoch'),
       yLabel: () => t('chart.accuracy'),
@@ -56,5 +57,69 @@ export class TrainingCharts {
       column(prev, (r) => r.trainAccuracy),
       column(prev, (r) => r.testAccuracy),
     ]);
+  }
+}
+
+/** Points drawn at most on the iteration chart; longer runs are thinned to every k-th iteration. */
+export const MAX_ITERATION_POINTS = 1500;
+/** Weight of the newest batch in the smoothed curve (an exponential moving average). */
+export const SMOOTHING = 0.05;
+
+/**
+ * The exponential moving average of `values`, bias-corrected as TensorBoard does (the first
+ * values are not pulled towards zero).
+ */
+export function smoothed(values: readonly number[], alpha = SMOOTHING): number[] {
+  const out: number[] = [];
+  let average = 0;
+  let weight = 0;
+  for (const v of values) {
+    average = (1 - alpha) * average + alpha * v;
+    weight = (1 - alpha) * weight + alpha;
+    out.push(average / weight);
+  }
+  return out;
+}
+
+/** The loss of every iteration's batch, raw (thin) and smoothed (thick). */
+export class IterationChart {
+  private readonly chart: LineChart;
+  private drawn = -1;
+
+  constructor(private readonly host: HTMLElement, height = 160) {
+    this.chart = new LineChart(host, {
+      xLabel: () => t('chart.iteration'),
+      yLabel: () => t('chart.loss'),
+      series: [
+        { label: () => t('pg.chart.batchLoss'), color: okabeIto.sky, width: 1 },
+        { label: () => t('pg.chart.smoothed'), color: okabeIto.blue, width: 2.5 },
+      ],
+      height,
+      description: () => t('pg.chart.iterationDescription'),
+    });
+  }
+
+  /** Redraw if there are new iterations (cheap to call every frame). */
+  update(losses: readonly number[]): void {
+    if (losses.length === this.drawn) return;
+    this.drawn = losses.length;
+    const smooth = smoothed(losses);
+    const stride = Math.max(1, Math.ceil(losses.length / MAX_ITERATION_POINTS));
+    const xs: number[] = [];
+    const raw: number[] = [];
+    const trend: number[] = [];
+    for (let i = 0; i < losses.length; i += stride) {
+      xs.push(i + 1);
+      raw.push(losses[i]!);
+      trend.push(smooth[i]!);
+    }
+    this.host.dataset.iterations = String(losses.length);
+    this.host.dataset.last = losses.length > 0 ? String(losses.at(-1)) : '';
+    this.chart.setData(xs, [raw, trend]);
+  }
+
+  /** Forget what was drawn (a new run). */
+  reset(): void {
+    this.drawn = -1;
   }
 }

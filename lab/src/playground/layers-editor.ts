@@ -1,6 +1,8 @@
 /**
  * The hidden layers: add, remove, set units (no cap beyond what a browser can train) and
  * an activation per layer. The output layer follows from the data and the loss.
+ * The list is rebuilt only when layers are added or removed (or the language changes): a
+ * select the reader has open, or an input with focus, stays as it is while the network trains.
  */
 import { el } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
@@ -30,23 +32,33 @@ export class LayersEditor {
     this.addButton.addEventListener('click', () => {
       const last = this.layers.at(-1);
       this.layers.push({ units: last?.units ?? 4, activation: last?.activation ?? 'relu' });
-      this.changed();
+      this.changed(true);
     });
     onLanguageChange(() => this.render(), false);
   }
 
+  /** Times the list was rebuilt (the tests check training does not rebuild it). */
+  renders = 0;
+
   set(layers: readonly HiddenLayer[], output: string): void {
+    const same = layers.length === this.layers.length && layers.every((l, i) => l.units === this.layers[i]!.units && l.activation === this.layers[i]!.activation);
+    if (output !== this.output) {
+      this.output = output;
+      this.outputRow.textContent = output;
+    }
+    if (same && this.renders > 0) return;
     this.layers = layers.map((l) => ({ ...l }));
-    this.output = output;
     this.render();
   }
 
-  private changed(): void {
-    this.render();
+  /** A value changed in place (the inputs already show it); `structure` when rows came or went. */
+  private changed(structure = false): void {
+    if (structure) this.render();
     this.onChange(this.layers.map((l) => ({ ...l })));
   }
 
   private render(): void {
+    this.renders++;
     this.list.replaceChildren(
       ...this.layers.map((layer, i) => {
         const unitsId = `pg-units-${i}`;
@@ -57,6 +69,7 @@ export class LayersEditor {
           if (!Number.isFinite(n) || n < 1) units.value = String(layer.units);
           else {
             layer.units = Math.min(MAX_UNITS, n);
+            units.value = String(layer.units);
             this.changed();
           }
         });
@@ -69,7 +82,7 @@ export class LayersEditor {
         const remove = el('button', { type: 'button', class: 'remove', 'aria-label': t('pg.layers.remove', { k: i + 1 }) }, '×');
         remove.addEventListener('click', () => {
           this.layers.splice(i, 1);
-          this.changed();
+          this.changed(true);
         });
         return el(
           'li',

@@ -31,6 +31,11 @@ export interface EpochRecord {
 
 export type StopReason = { kind: 'earlyStopping'; bestEpoch: number; best: number } | { kind: 'diverged'; iteration: number };
 
+/** Iterations averaged to judge whether the loss is growing (one noisy batch is not enough). */
+export const GROWTH_WINDOW = 10;
+/** The loss counts as growing once its recent average is this many times the starting loss. */
+export const GROWTH_FACTOR = 3;
+
 export class Trainer {
   readonly loader: DataLoader;
   readonly epochs: EpochRecord[] = [];
@@ -42,6 +47,8 @@ export class Trainer {
   batchInEpoch = 0;
   stopped: StopReason | null = null;
   confusion: number[][] | null = null;
+  /** Loss and accuracy of the weights as they are now: at each epoch's end, and after a single step. */
+  current!: EpochRecord;
   private batches: Iterator<{ x: Tensor; y: Tensor | null }>;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly context: TrainingContext;
@@ -104,6 +111,26 @@ export class Trainer {
     return this.stopped === null;
   }
 
+  /**
+   * Set when the recent batch losses average GROWTH_FACTOR times the loss before training:
+   * the steps are too large (η), even before the loss stops being a number.
+   */
+  get growing(): { from: number; to: number } | null {
+    const n = this.batchLosses.length;
+    if (n < GROWTH_WINDOW) return null;
+    let sum = 0;
+    for (let i = n - GROWTH_WINDOW; i < n; i++) sum += this.batchLosses[i]!;
+    const from = this.epochs[0]!.trainLoss;
+    const to = sum / GROWTH_WINDOW;
+    return to > GROWTH_FACTOR * from ? { from, to } : null;
+  }
+
+  /** Measure both sets with the weights as they are now (after «one step», mid-epoch). */
+  measureNow(): EpochRecord {
+    this.current = this.measure();
+    return this.current;
+  }
+
   /** Iterations until the current epoch ends. */
   runEpoch(): void {
     const epoch = this.epoch;
@@ -133,8 +160,16 @@ export class Trainer {
     }
   }
 
-  /** Loss and accuracy on both sets, without dropout and without recording a graph. */
+  /** Loss and accuracy on both sets, recorded as the epoch's point on the curves. */
   private evaluate(): EpochRecord {
+    const record = this.measure((testPred) => (this.confusion = this.measureConfusion(testPred)));
+    this.epochs.push(record);
+    this.current = record;
+    return record;
+  }
+
+  /** Loss and accuracy on both sets, without dropout and without recording a graph. */
+  private measure(withTestPrediction?: (testPred: Tensor) => void): EpochRecord {
     const { data } = this;
     const classification = data.task === 'classification';
     const measure = (x: Tensor, y: Tensor): [number, number | null, Tensor] => {
@@ -143,10 +178,8 @@ export class Trainer {
     };
     const [trainLoss, trainAccuracy] = measure(data.xTrain, data.yTrain);
     const [testLoss, testAccuracy, testPred] = measure(data.xTest, data.yTest);
-    const record = { epoch: this.epoch, trainLoss, testLoss, trainAccuracy, testAccuracy };
-    this.epochs.push(record);
-    this.confusion = this.measureConfusion(testPred);
-    return record;
+    withTestPrediction?.(testPred);
+    return { epoch: this.epoch, trainLoss, testLoss, trainAccuracy, testAccuracy };
   }
 
   /** The test set's confusion matrix, from `testPred` when the caller already predicted it. */

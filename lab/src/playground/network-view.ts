@@ -1,0 +1,212 @@
+/**
+ * The network as a diagram, redrawn live while it trains: one column per layer, an edge per
+ * weight whose colour is its sign (blue positive, orange negative) and whose width is its size,
+ * and, for data with two input features, each neuron drawn as a small map of its own output
+ * over the input plane (as TensorFlow Playground does) — the pieces the decision map is built from.
+ * Wide layers show their first neurons and say how many more there are.
+ */
+import { Dense, noGrad, tensor, type Sequential, type Tensor } from '../../../src/index.js';
+import { fitCanvas, type SizedCanvas } from '../common/canvas.js';
+import { hexToRgb, mix, okabeIto, white, type RGB } from '../common/colors.js';
+import type { PreparedData } from './data.js';
+
+/** Neurons drawn per layer; the rest are counted in a "+N" label. */
+export const MAX_SHOWN = 8;
+/** Side of each neuron's map, in grid points (the maps are tiny; 14 is plenty). */
+const MAP_GRID = 14;
+
+const positive = hexToRgb(okabeIto.blue);
+const negative = hexToRgb(okabeIto.orange);
+
+interface Column {
+  /** Units in the layer (all of them; only MAX_SHOWN are drawn). */
+  units: number;
+  label: string;
+  /** Per shown unit: MAP_GRID² values of its output over the input plane, or null without maps. */
+  maps: (Float32Array | null)[];
+}
+
+export class NetworkView {
+  private data: PreparedData | null = null;
+  private model: Sequential | null = null;
+  private grid: Tensor | null = null;
+  private readonly sized: SizedCanvas;
+  private readonly tile = document.createElement('canvas');
+  /** Largest |w| drawn last time, for the tests and the legend. */
+  lastMaxWeight = 0;
+
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly inputLabels: () => string[], private readonly outputLabel: () => string) {
+    this.sized = fitCanvas(canvas, 0.55, () => this.draw(), 250);
+    this.tile.width = MAP_GRID;
+    this.tile.height = MAP_GRID;
+  }
+
+  setData(data: PreparedData, model: Sequential): void {
+    this.data = data;
+    this.model = model;
+    this.grid = null;
+    if (data.xTrain.shape[1] === 2) {
+      const [x0, x1, y0, y1] = extent(data);
+      const points = new Float32Array(MAP_GRID * MAP_GRID * 2);
+      for (let r = 0; r < MAP_GRID; r++) {
+        for (let c = 0; c < MAP_GRID; c++) {
+          points[2 * (r * MAP_GRID + c)] = x0 + ((x1 - x0) * (c + 0.5)) / MAP_GRID;
+          points[2 * (r * MAP_GRID + c) + 1] = y1 - ((y1 - y0) * (r + 0.5)) / MAP_GRID;
+        }
+      }
+      this.grid = tensor(points, [MAP_GRID * MAP_GRID, 2]);
+    }
+    this.draw();
+  }
+
+  setModel(model: Sequential): void {
+    this.model = model;
+  }
+
+  /** Each Dense layer's output on the map grid, in evaluation mode (no dropout), no graph. */
+  private layerOutputs(): Tensor[] | null {
+    const { model, grid } = this;
+    if (model === null || grid === null) return null;
+    const wasTraining = model.training;
+    model.eval();
+    const outputs: Tensor[] = [];
+    noGrad(() => {
+      let x = grid;
+      for (const layer of model.layers) {
+        x = layer.forward(x);
+        if (layer instanceof Dense) outputs.push(x);
+      }
+    });
+    if (wasTraining) model.train();
+    return outputs;
+  }
+
+  private columns(outputs: Tensor[] | null): Column[] {
+    const data = this.data!;
+    const dense = this.model!.layers.filter((l): l is Dense => l instanceof Dense);
+    const inputs = data.xTrain.shape[1]!;
+    const columnOf = (units: number, label: string, values: Tensor | null, inputColumn?: number): Column => {
+      const shown = Math.min(units, MAX_SHOWN);
+      const maps: (Float32Array | null)[] = [];
+      for (let k = 0; k < shown; k++) {
+        if (inputColumn !== undefined && this.grid !== null) maps.push(columnValues(this.grid, k));
+        else if (values !== null) maps.push(columnValues(values, k));
+        else maps.push(null);
+      }
+      return { units, label, maps };
+    };
+    const cols: Column[] = [columnOf(inputs, this.inputLabels().join(', '), null, 0)];
+    dense.forEach((layer, i) => {
+      const last = i === dense.length - 1;
+      cols.push(columnOf(layer.units, last ? this.outputLabel() : `${layer.units} · ${layer.activation}`, outputs?.[i] ?? null));
+    });
+    return cols;
+  }
+
+  draw(): void {
+    const { ctx, width, height } = this.sized;
+    ctx.clearRect(0, 0, width, height);
+    if (this.data === null || this.model === null) return;
+    const outputs = this.layerOutputs();
+    const cols = this.columns(outputs);
+    const dense = this.model.layers.filter((l): l is Dense => l instanceof Dense);
+    const top = 18;
+    const bottom = height - 16;
+    const left = 22;
+    const right = width - 22;
+    const xs = cols.map((_, i) => (cols.length === 1 ? width / 2 : left + ((right - left) * i) / (cols.length - 1)));
+    const slots = Math.max(...cols.map((c) => c.maps.length + (c.units > c.maps.length ? 1 : 0)));
+    const gap = (bottom - top) / Math.max(1, slots);
+    const node = Math.max(10, Math.min(30, gap * 0.72, ((right - left) / Math.max(1, cols.length - 1)) * 0.4));
+    const ys = cols.map((c) => c.maps.map((_, k) => top + gap * (k + 0.5) + ((slots - c.maps.length) * gap) / 2));
+
+    // Edges first, under the neurons: colour by sign, width and opacity by size.
+    let maxWeight = 0;
+    for (const layer of dense) for (const v of layer.kernel!.data) maxWeight = Math.max(maxWeight, Math.abs(v));
+    this.lastMaxWeight = maxWeight;
+    dense.forEach((layer, i) => {
+      const w = layer.kernel!;
+      const outUnits = w.shape[1]!;
+      for (let a = 0; a < ys[i]!.length; a++) {
+        for (let b = 0; b < ys[i + 1]!.length; b++) {
+          const value = w.data[a * outUnits + b]!;
+          const size = maxWeight > 0 ? Math.abs(value) / maxWeight : 0;
+          ctx.strokeStyle = rgba(value >= 0 ? positive : negative, 0.25 + 0.75 * size);
+          ctx.lineWidth = 0.4 + 4.6 * size;
+          ctx.beginPath();
+          ctx.moveTo(xs[i]! + node / 2, ys[i]![a]!);
+          ctx.lineTo(xs[i + 1]! - node / 2, ys[i + 1]![b]!);
+          ctx.stroke();
+        }
+      }
+    });
+
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    cols.forEach((col, i) => {
+      col.maps.forEach((map, k) => {
+        const x = xs[i]! - node / 2;
+        const y = ys[i]![k]! - node / 2;
+        if (map !== null) {
+          this.paintMap(map);
+          ctx.imageSmoothingEnabled = false;
+          ctx.drawImage(this.tile, x, y, node, node);
+        } else {
+          ctx.fillStyle = '#f0f1f4';
+          ctx.fillRect(x, y, node, node);
+        }
+        ctx.strokeStyle = '#55575f';
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x, y, node, node);
+      });
+      ctx.fillStyle = '#333';
+      if (col.units > col.maps.length) ctx.fillText(`+${col.units - col.maps.length}`, xs[i]!, (ys[i]!.at(-1) ?? top) + node / 2 + 12);
+      ctx.fillText(col.label, Math.min(Math.max(xs[i]!, 40), width - 40), height - 3);
+    });
+  }
+
+  /** A neuron's output over the plane: orange below zero, white at zero, blue above, scaled to its own range. */
+  private paintMap(values: Float32Array): void {
+    let range = 0;
+    for (const v of values) range = Math.max(range, Math.abs(v));
+    const image = new ImageData(MAP_GRID, MAP_GRID);
+    for (let k = 0; k < values.length; k++) {
+      const v = range > 0 ? values[k]! / range : 0;
+      const c = mix(white, v >= 0 ? positive : negative, Math.min(1, Math.abs(v)));
+      image.data[4 * k] = c[0];
+      image.data[4 * k + 1] = c[1];
+      image.data[4 * k + 2] = c[2];
+      image.data[4 * k + 3] = 255;
+    }
+    this.tile.getContext('2d')!.putImageData(image, 0, 0);
+  }
+}
+
+function columnValues(t: Tensor, k: number): Float32Array {
+  const rows = t.shape[0]!;
+  const cols = t.shape[1]!;
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = t.data[r * cols + k]!;
+  return out;
+}
+
+function extent(data: PreparedData): [number, number, number, number] {
+  const d = data.xTrain.shape[1]!;
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (const x of [data.xTrain, data.xTest]) {
+    for (let i = 0; i < x.shape[0]!; i++) {
+      for (let c = 0; c < 2; c++) {
+        const v = x.data[i * d + c]!;
+        lo[c] = Math.min(lo[c]!, v);
+        hi[c] = Math.max(hi[c]!, v);
+      }
+    }
+  }
+  const pad = (c: number): number => 0.1 * (hi[c]! - lo[c]! || 1);
+  return [lo[0]! - pad(0), hi[0]! + pad(0), lo[1]! - pad(1), hi[1]! + pad(1)];
+}
+
+function rgba([r, g, b]: RGB, a: number): string {
+  return `rgba(${r},${g},${b},${a.toFixed(2)})`;
+}
