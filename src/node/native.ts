@@ -13,9 +13,10 @@
  * Environment: GRADIENTE_NATIVE=0 hides the addon; GRADIENTE_NATIVE_PATH=<file> loads that
  * file instead; GRADIENTE_THREADS=<n> sets the threads of large products.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendOptions } from '../backends/backend.js';
 import { createNativeBackend, type NativeAddon } from '../backends/native/backend.js';
@@ -60,9 +61,29 @@ interface Loaded {
 let status: NativeBackendStatus | null = null;
 let loaded: Loaded | null = null;
 
-/** Where the build puts the addon, seen from this file in src/node/ (tests) or dist/src/node/ (a build). */
-function defaultPaths(): string[] {
-  return ['../../native/build/gradiente.node', '../../../native/build/gradiente.node'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+/**
+ * The addon the build made: native/build/gradiente.node in the nearest folder above this file
+ * that is the gradiente package (its package.json says so). Walking up finds it from src/node/
+ * (tests), dist/src/node/ (a build) and any other output folder inside the checkout alike.
+ */
+function findAddon(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 12; up++) {
+    const candidate = join(dir, 'native', 'build', 'gradiente.node');
+    if (existsSync(candidate) && isGradientePackage(dir)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+function isGradientePackage(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'gradiente';
+  } catch {
+    return false;
+  }
 }
 
 function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFrom'] } {
@@ -100,7 +121,7 @@ function selfTest(addon: NativeAddon): string | null {
 function load(options: NativeBackendOptions): NativeBackendStatus {
   if (process.env.GRADIENTE_NATIVE === '0') return { available: false, reason: 'hidden by GRADIENTE_NATIVE=0' };
   const override = process.env.GRADIENTE_NATIVE_PATH;
-  const path = override !== undefined && override !== '' ? override : defaultPaths().find((p) => existsSync(p));
+  const path = override !== undefined && override !== '' ? override : findAddon();
   if (path === undefined) return { available: false, reason: `not built (native/build/gradiente.node is missing); ${HINT}` };
   let addon: NativeAddon;
   try {
