@@ -8,16 +8,17 @@ import type { Sequential } from '../../../src/index.js';
 import { button, checkbox, select, slider, stat, type Choice } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
 import { currentLang, onLanguageChange, t } from '../common/i18n.js';
+import { registerActions, registerFigure } from '../common/teacher.js';
 import { readParams, writeParams } from '../common/url-state.js';
 import { BoundaryView } from './boundary.js';
-import { IterationChart, TrainingCharts } from './charts.js';
+import { IterationChart, smoothed, TrainingCharts } from './charts.js';
 import { renderConfusion } from './confusion.js';
 import { formatMacs, gridSide, judgeCost, runCost, type CostVerdict } from './cost.js';
 import { csvPicker, readCsv, type LoadedCsv } from './csv-loader.js';
 import { lossMismatch, prepare, rawData, type PreparedData, type RawData } from './data.js';
 import { exportModelJson, exportPreprocessing, exportWeights } from './export.js';
 import { LayersEditor } from './layers-editor.js';
-import { buildModel, buildOptimizer, lossFunctions, SCHEDULE_EPOCHS } from './model.js';
+import { buildModel, buildOptimizer, learningRate as learningRateOf, lossFunctions, SCHEDULE_EPOCHS } from './model.js';
 import { NetworkView } from './network-view.js';
 import { presets } from './presets.js';
 import {
@@ -34,7 +35,7 @@ import {
   type PlaygroundState,
   type ScheduleId,
 } from './state.js';
-import { Trainer } from './trainer.js';
+import { Trainer, type EpochRecord } from './trainer.js';
 
 const FRAME_BUDGET_MS = 12;
 /**
@@ -524,7 +525,19 @@ export function mountPlayground(): void {
   });
   lossSelect.onChange((v) => ((state.loss = v), rebuild()));
   optimizerSelect.onChange((v) => ((state.optimizer = v), rebuild()));
-  lr.onChange((v) => ((state.learningRate = v), rebuild()));
+  lr.onChange(setLearningRate);
+
+  /**
+   * η changes the running optimizer in place (the run goes on), so a class can raise it mid-run
+   * and watch the loss react; the link follows.
+   */
+  function setLearningRate(v: number): void {
+    state.learningRate = Math.min(10, Math.max(1e-4, Number(v.toPrecision(2))));
+    lr.value = state.learningRate;
+    writeParams(stateToParams(state));
+    if (trainer !== null) trainer.optimizer.learningRate = learningRateOf(state.schedule, state.learningRate, trainer.iterationsPerEpoch);
+    render();
+  }
   scheduleSelect.onChange((v) => ((state.schedule = v), rebuild()));
   batchInput.addEventListener('change', () => {
     const v = Math.round(Number(batchInput.value));
@@ -555,6 +568,31 @@ export function mountPlayground(): void {
     render();
   });
   resetButton.addEventListener('click', rebuild);
+  registerActions({
+    playPause: () => setPlaying(!playing),
+    step: oneStep,
+    epoch: () => epochButton.click(),
+    reset: rebuild,
+    scaleLearningRate: (factor) => setLearningRate(state.learningRate * factor),
+  });
+  const epochRows = (pick: (r: EpochRecord) => [number | null, number | null]): (string | number | null)[][] => [
+    ['epoch', 'train', 'test'],
+    ...(trainer?.epochs ?? []).map((r) => [r.epoch, ...pick(r)]),
+  ];
+  registerFigure({ id: 'playground-boundary', element: canvas, host: byId('pg-view') });
+  registerFigure({ id: 'playground-network', element: networkCanvas, host: byId('pg-network-card') });
+  registerFigure({
+    id: 'playground-loss-per-iteration',
+    element: iterationHost,
+    host: iterationHost.parentElement!,
+    csv: () => {
+      const losses = trainer?.batchLosses ?? [];
+      const smooth = smoothed(losses);
+      return [['iteration', 'batch_loss', 'smoothed'], ...losses.map((v, i) => [i + 1, v, smooth[i]!])];
+    },
+  });
+  registerFigure({ id: 'playground-loss-per-epoch', element: lossHost, host: lossHost.parentElement!, csv: () => epochRows((r) => [r.trainLoss, r.testLoss]) });
+  registerFigure({ id: 'playground-accuracy-per-epoch', element: accuracyHost, host: accuracyCard, csv: () => epochRows((r) => [r.trainAccuracy, r.testAccuracy]) });
   exportJson.addEventListener('click', () => model && exportModelJson(model));
   exportBin.addEventListener('click', () => model && exportWeights(model));
   exportPrep.addEventListener('click', () => data && exportPreprocessing(data));

@@ -1,0 +1,241 @@
+/**
+ * Tools for teaching with any page: keyboard shortcuts (listed with `?`), presenter mode
+ * (larger type, prose hidden, optional high contrast, one figure full screen), export of every
+ * registered figure (PNG from a canvas, SVG from an SVG) and curve (CSV), and a "copy link"
+ * button for the page's settings, which live in the URL.
+ *
+ * Pages register what they have: registerFigure() for each figure, registerActions() for what
+ * the keys do. mountTeacherTools() (called by pageReady) adds the buttons.
+ */
+import { download, el, svg } from './dom.js';
+import { onLanguageChange, t, type MessageKey } from './i18n.js';
+
+export interface FigureSpec {
+  /** Short name used in file names: `${id}.png`, `${id}.csv`. */
+  id: string;
+  /** The figure: a canvas, an SVG, or an element holding one (a uPlot chart). */
+  element: HTMLElement | SVGSVGElement;
+  /** What to put next to the buttons; usually the card holding the figure (default: the parent). */
+  host?: HTMLElement;
+  /** The card that goes full screen (default: host). */
+  frame?: HTMLElement;
+  /** The numbers behind a curve: a header row, then one row per point. */
+  csv?: () => (string | number | null)[][];
+}
+
+/** What the shortcuts do on this page; keys whose action is missing do nothing. */
+export interface PageActions {
+  playPause?: () => void;
+  step?: () => void;
+  epoch?: () => void;
+  reset?: () => void;
+  /** Multiply the learning rate by `factor` (½ or 2). */
+  scaleLearningRate?: (factor: number) => void;
+}
+
+const figures: FigureSpec[] = [];
+let actions: PageActions = {};
+
+export function registerFigure(spec: FigureSpec): void {
+  figures.push(spec);
+  if (mounted) addFigureTools(spec);
+}
+
+export function registerActions(next: PageActions): void {
+  actions = { ...actions, ...next };
+}
+
+const shortcuts: { keys: string; label: MessageKey; action: keyof PageActions | 'help' }[] = [
+  { keys: 'Space', label: 'teacher.key.play', action: 'playPause' },
+  { keys: '→', label: 'teacher.key.step', action: 'step' },
+  { keys: 'E', label: 'teacher.key.epoch', action: 'epoch' },
+  { keys: 'R', label: 'teacher.key.reset', action: 'reset' },
+  { keys: '[  ]', label: 'teacher.key.lr', action: 'scaleLearningRate' },
+  { keys: '?', label: 'teacher.key.help', action: 'help' },
+];
+
+/** Whether a key press belongs to what has focus (typing, a slider, a canvas moved with arrows). */
+function ownsKeys(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof Element)) return false;
+  if (target.closest('input, select, textarea, [contenteditable=""], [contenteditable="true"], dialog')) return true;
+  // A focusable canvas or neuron uses the arrow keys itself.
+  if (key.startsWith('Arrow') && target.closest('[tabindex]:not(button):not(a)')) return true;
+  // Space on a button or link presses it; let the browser do that.
+  if (key === ' ' && target.closest('button, a, [role="button"]')) return true;
+  return false;
+}
+
+/** The action a key press asks for, or null (exported for tests of the mapping). */
+export function actionFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): { action: keyof PageActions | 'help'; factor?: number } | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  switch (event.key) {
+    case ' ': return { action: 'playPause' };
+    case 'ArrowRight': return { action: 'step' };
+    case 'e': case 'E': return { action: 'epoch' };
+    case 'r': case 'R': return { action: 'reset' };
+    case '[': return { action: 'scaleLearningRate', factor: 0.5 };
+    case ']': return { action: 'scaleLearningRate', factor: 2 };
+    case '?': return { action: 'help' };
+    default: return null;
+  }
+}
+
+let mounted = false;
+let helpDialog: HTMLDialogElement | null = null;
+
+function showHelp(): void {
+  if (helpDialog === null) {
+    const list = el('dl', { class: 'defs', id: 'teacher-shortcuts' });
+    const close = el('button', { type: 'button', 'data-i18n': 'teacher.close' });
+    helpDialog = el('dialog', { id: 'teacher-help', 'aria-labelledby': 'teacher-help-title' }, el('h2', { id: 'teacher-help-title', 'data-i18n': 'teacher.keys.title' }), list, el('p', { class: 'note', 'data-i18n': 'teacher.keys.note' }), close);
+    close.addEventListener('click', () => helpDialog!.close());
+    onLanguageChange(() => {
+      list.replaceChildren(
+        ...shortcuts.flatMap((s) => {
+          const available = s.action === 'help' || actions[s.action] !== undefined;
+          return [el('dt', {}, el('kbd', {}, s.keys)), el('dd', {}, t(s.label) + (available ? '' : ` ${t('teacher.key.notHere')}`))];
+        }),
+      );
+      helpDialog!.querySelectorAll<HTMLElement>('[data-i18n]').forEach((node) => (node.textContent = t(node.dataset.i18n as MessageKey)));
+    });
+    document.body.append(helpDialog);
+  }
+  if (!helpDialog.open) helpDialog.showModal();
+}
+
+function onKey(event: KeyboardEvent): void {
+  if (event.defaultPrevented || ownsKeys(event.target, event.key)) return;
+  const wanted = actionFor(event);
+  if (wanted === null) return;
+  if (wanted.action === 'help') {
+    event.preventDefault();
+    showHelp();
+    return;
+  }
+  const run = actions[wanted.action];
+  if (run === undefined) return;
+  event.preventDefault();
+  if (wanted.action === 'scaleLearningRate') actions.scaleLearningRate!(wanted.factor!);
+  else (run as () => void)();
+}
+
+/** PNG of a canvas (or the canvas inside the element); SVG of an SVG. */
+function exportImage(spec: FigureSpec): void {
+  const node = spec.element;
+  const svgNode = node instanceof SVGSVGElement ? node : node.querySelector('svg');
+  const canvas = node instanceof HTMLCanvasElement ? node : node.querySelector('canvas');
+  if (canvas !== null) {
+    canvas.toBlob((blob) => {
+      if (blob !== null) download(`${spec.id}.png`, blob, 'image/png');
+    }, 'image/png');
+  } else if (svgNode !== null) {
+    const copy = svgNode.cloneNode(true) as SVGSVGElement;
+    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    download(`${spec.id}.svg`, new XMLSerializer().serializeToString(copy), 'image/svg+xml');
+  }
+}
+
+/** Rows as CSV: commas between fields, '.' as the decimal point, text quoted when needed. */
+export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
+  const field = (v: string | number | null): string => {
+    if (v === null) return '';
+    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+    return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  };
+  return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
+}
+
+function addFigureTools(spec: FigureSpec): void {
+  const host = spec.host ?? spec.element.parentElement;
+  if (host === null) return;
+  const isImage = spec.element instanceof HTMLCanvasElement || spec.element instanceof SVGSVGElement || spec.element.querySelector('canvas, svg') !== null;
+  const buttons: HTMLButtonElement[] = [];
+  const make = (id: string, label: MessageKey, onClick: () => void): void => {
+    const b = el('button', { type: 'button', class: 'tool', id: `${spec.id}-${id}`, 'data-i18n': label });
+    b.addEventListener('click', onClick);
+    buttons.push(b);
+  };
+  if (isImage) make('png', spec.element instanceof SVGSVGElement || (!(spec.element instanceof HTMLCanvasElement) && spec.element.querySelector('canvas') === null) ? 'teacher.svg' : 'teacher.png', () => exportImage(spec));
+  if (spec.csv) make('csv', 'teacher.csv', () => download(`${spec.id}.csv`, toCsv(spec.csv!()), 'text/csv'));
+  const frame = spec.frame ?? host;
+  make('full', 'teacher.fullscreen', () => {
+    if (document.fullscreenElement === frame) void document.exitFullscreen();
+    else void frame.requestFullscreen?.().catch(() => frame.classList.toggle('pseudo-fullscreen'));
+  });
+  const bar = el('div', { class: 'figure-tools', role: 'group', 'data-i18n-aria-label': 'teacher.figureTools' }, ...buttons);
+  host.classList.add('has-figure-tools');
+  host.append(bar);
+  for (const b of buttons) b.textContent = t(b.dataset.i18n as MessageKey);
+  bar.setAttribute('aria-label', t('teacher.figureTools'));
+}
+
+async function copyLink(button: HTMLButtonElement): Promise<void> {
+  const url = location.href;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch {
+    // No clipboard permission (an insecure origin, a locked-down browser): select it instead.
+    const field = el('input', { type: 'text', value: url, readonly: true, 'aria-label': t('teacher.copyLink') });
+    button.after(field);
+    field.select();
+    copied = document.execCommand?.('copy') ?? false;
+    setTimeout(() => field.remove(), 4000);
+  }
+  button.dataset.copied = String(copied);
+  const note = el('span', { class: 'teacher-note', role: 'status' }, t(copied ? 'teacher.copied' : 'teacher.copyFailed'));
+  button.after(note);
+  setTimeout(() => note.remove(), 2500);
+}
+
+/** A button showing a small line icon (an SVG path), named for screen readers and on hover. */
+function iconButton(id: string, label: MessageKey, path: string): HTMLButtonElement {
+  const icon = svg('svg', { viewBox: '0 0 24 24', width: 18, height: 18, 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }, svg('path', { d: path }));
+  const b = el('button', { type: 'button', id, class: 'icon', 'data-label': label, title: t(label), 'aria-label': t(label) });
+  b.append(icon);
+  return b;
+}
+
+/** The header's teaching buttons, the shortcut keys and every registered figure's tools. */
+export function mountTeacherTools(): void {
+  if (mounted) return;
+  mounted = true;
+  // Icon buttons (named by aria-label and title) keep the header on one line at 1280 px.
+  const copy = iconButton('teacher-copy-link', 'teacher.copyLink', 'M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1 M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1');
+  copy.addEventListener('click', () => void copyLink(copy));
+  const presenter = iconButton('teacher-presenter', 'teacher.presenter', 'M3 4h18v12H3z M12 16v4 M8 20h8');
+  presenter.setAttribute('aria-pressed', 'false');
+  // High contrast is an option of presenter mode (a projector washes colours out): shown with it.
+  presenter.addEventListener('click', () => {
+    const on = document.body.dataset.presenter !== 'true';
+    document.body.dataset.presenter = String(on);
+    presenter.setAttribute('aria-pressed', String(on));
+    contrast.hidden = !on;
+  });
+  const contrast = iconButton('teacher-contrast', 'teacher.contrast', 'M12 3a9 9 0 1 0 0 18z M12 3a9 9 0 1 1 0 18');
+  contrast.setAttribute('aria-pressed', 'false');
+  contrast.addEventListener('click', () => {
+    const on = document.body.dataset.contrast !== 'high';
+    document.body.dataset.contrast = on ? 'high' : 'normal';
+    contrast.setAttribute('aria-pressed', String(on));
+  });
+  contrast.hidden = true;
+  const help = el('button', { type: 'button', id: 'teacher-keys', 'data-i18n-title': 'teacher.keys.title', 'aria-keyshortcuts': '?' }, '?');
+  help.addEventListener('click', showHelp);
+  const tools = el('div', { class: 'teacher-tools', role: 'group', 'data-i18n-aria-label': 'teacher.tools' }, copy, presenter, contrast, help);
+  document.querySelector('.site-header')?.append(tools);
+  onLanguageChange(() => {
+    for (const b of [copy, presenter, contrast]) {
+      b.title = t(b.dataset.label as MessageKey);
+      b.setAttribute('aria-label', b.title);
+    }
+    help.title = t('teacher.keys.title');
+    help.setAttribute('aria-label', t('teacher.keys.title'));
+    tools.setAttribute('aria-label', t('teacher.tools'));
+    document.querySelectorAll<HTMLElement>('.figure-tools button').forEach((b) => (b.textContent = t(b.dataset.i18n as MessageKey)));
+    document.querySelectorAll<HTMLElement>('.figure-tools').forEach((b) => b.setAttribute('aria-label', t('teacher.figureTools')));
+  });
+  document.addEventListener('keydown', onKey);
+  for (const spec of figures) addFigureTools(spec);
+}
