@@ -6,6 +6,7 @@ weights and a job description into a folder; results are printed as one JSON obj
     python3 bench/peers.py JOB_DIR numpy   # numpy GEMM (threads from OPENBLAS_NUM_THREADS)
 """
 import json
+import math
 import os
 import sys
 import time
@@ -93,6 +94,8 @@ def run_torch(job):
             layers.append(nn.Linear(sizes[i - 1], sizes[i]))
             if i < len(sizes) - 1:
                 layers.append(nn.ReLU())
+            if i == 1 and w.get("dropout") is not None:
+                layers.append(nn.Dropout(w["dropout"]))
         model = nn.Sequential(*layers)
         linears = [l for l in model if isinstance(l, nn.Linear)]
         with torch.no_grad():
@@ -109,17 +112,44 @@ def run_torch(job):
         y = torch.from_numpy(y_train[:samples]).long()
         loss_fn = nn.CrossEntropyLoss()  # softmax + categorical cross-entropy, from the logits
 
+        adam_cosine = w.get("optimizer") == "adam-cosine"
+        accuracy_metric = w.get("accuracyMetric", False)
+        evaluate = w.get("evaluateSamples")
+
         def epoch(model, count):
-            opt = torch.optim.SGD(model.parameters(), lr=w["learningRate"])
+            # The npm start twin (W4): Adam with the learning rate along half a cosine to 0 over
+            # the run, as gradiente's cosineDecay(lr, iterations), set before every step.
+            iterations = -(-count // batch_size)
+            if adam_cosine:
+                opt = torch.optim.Adam(model.parameters(), lr=w["learningRate"])
+            else:
+                opt = torch.optim.SGD(model.parameters(), lr=w["learningRate"])
+            model.train()
             losses = []
-            for start in range(0, count, batch_size):
+            for t, start in enumerate(range(0, count, batch_size)):
                 xb = x[start : start + batch_size]
                 yb = y[start : start + batch_size]
+                if adam_cosine:
+                    for group in opt.param_groups:
+                        group["lr"] = w["learningRate"] * 0.5 * (1 + math.cos(math.pi * min(t, iterations) / iterations))
                 opt.zero_grad()
-                loss = loss_fn(model(xb), yb)
+                out = model(xb)
+                loss = loss_fn(out, yb)
                 loss.backward()
                 opt.step()
                 losses.append(loss.item())
+                if accuracy_metric:
+                    (out.argmax(dim=1) == yb).float().mean().item()
+            if evaluate is not None:
+                # The end-of-epoch evaluation npm start does, inside the timed run.
+                model.eval()
+                with torch.no_grad():
+                    xt = torch.from_numpy(x_test[:evaluate])
+                    yt = torch.from_numpy(y_test[:evaluate]).long()
+                    out = model(xt)
+                    loss_fn(out, yt).item()
+                    (out.argmax(dim=1) == yt).float().mean().item()
+                model.train()
             return losses
 
         epoch(build(w), min(samples, batch_size * 20))  # warm-up
@@ -127,6 +157,7 @@ def run_torch(job):
         t0 = time.perf_counter()
         losses = epoch(model, samples)
         seconds = time.perf_counter() - t0
+        model.eval()
         with torch.no_grad():
             pred = model(torch.from_numpy(x_test)).argmax(dim=1).numpy()
         tail = losses[int(len(losses) * 0.9) :]

@@ -14,8 +14,13 @@ function gemmValue(c: Contender | undefined, form: GemmForm, [m, k, n]: [number,
   return c?.gemm.find((g) => g.form === form && g.m === m && g.k === k && g.n === n)?.gflops;
 }
 
-/** The gradiente configuration everything is compared with: wasm on all threads, or the best that ran. */
+/** The gradiente configuration everything is compared with: native (what ready() picks in Node), else wasm on all threads, or the best that ran. */
 export function headline(results: BenchResults): Contender | undefined {
+  return find(results, 'gradiente-native') ?? wasmHeadline(results);
+}
+
+/** The best wasm configuration that ran (what a browser, or Node without the addon, gets). */
+function wasmHeadline(results: BenchResults): Contender | undefined {
   return find(results, 'gradiente-wasm-all') ?? find(results, 'gradiente-wasm-1') ?? find(results, 'gradiente-js');
 }
 
@@ -56,10 +61,12 @@ interface Target {
   what: string;
   want: number;
   got: number | undefined;
+  /** Digits to print (ratios near 1 need two). */
+  digits?: number;
 }
 
 export function targets(results: BenchResults): Target[] {
-  const g = headline(results);
+  const g = wasmHeadline(results);
   const one = find(results, 'gradiente-wasm-1');
   const all = find(results, 'gradiente-wasm-all');
   const tfw = find(results, 'tfjs-wasm');
@@ -79,6 +86,23 @@ export function targets(results: BenchResults): Target[] {
   out.push({ what: 'W2 ÷ TensorFlow.js wasm', want: 10, got: div(sps(g, 'W2'), sps(tfw, 'W2')) });
   out.push({ what: 'W2 ÷ PyTorch', want: 2, got: div(sps(g, 'W2'), sps(torch, 'W2')) });
   out.push({ what: 'W3 ÷ TensorFlow.js wasm', want: 40, got: div(sps(g, 'W3'), sps(tfw, 'W3')) });
+  // The native backend: OpenBLAS's products at ≥ 90% of numpy's (same BLAS, same thread count),
+  // and training at PyTorch's speed or faster (the gap is gradiente's own overhead).
+  const native1 = find(results, 'gradiente-native-1');
+  const nativeAll = find(results, 'gradiente-native');
+  const numpy1 = find(results, 'numpy-1');
+  const numpyAll = find(results, `numpy-${results.machine.cores}`);
+  for (const shape of results.gemmShapes.filter(([m]) => m >= 256)) {
+    for (const form of ['A·B', 'A·Bᵀ', 'Aᵀ·B'] as GemmForm[]) {
+      out.push({ what: `native 1 thread GEMM ${form} ${shape.join('×')} ÷ numpy 1 thread`, want: 0.9, digits: 2, got: div(gemmValue(native1, form, shape), gemmValue(numpy1, form, shape)) });
+      if (results.machine.cores > 1) {
+        const threads = String(nativeAll?.details?.threads ?? results.machine.cores);
+        out.push({ what: `native ${threads} threads GEMM ${form} ${shape.join('×')} ÷ numpy ${results.machine.cores} threads`, want: 0.9, digits: 2, got: div(gemmValue(nativeAll, form, shape), gemmValue(numpyAll, form, shape)) });
+      }
+    }
+  }
+  const wanted: [WorkloadId, number][] = [['W1', 1.0], ['W2', 1.5], ['W3', 0.95], ['W4', 1.0]];
+  for (const [id, want] of wanted) out.push({ what: `${id} native ÷ PyTorch`, want, digits: 2, got: div(sps(nativeAll, id), sps(torch, id)) });
   return out;
 }
 
@@ -86,18 +110,24 @@ export function targetTable(results: BenchResults): string {
   const lines = ['| target | wanted | measured | |', '|---|---:|---:|---|'];
   for (const t of targets(results)) {
     const met = t.got === undefined ? 'not measured' : t.got >= t.want ? 'met' : `missed by ${(100 * (1 - t.got / t.want)).toFixed(0)}%`;
-    lines.push(`| ${t.what} | ≥ ${t.want} | ${fmt(t.got)} | ${met} |`);
+    lines.push(`| ${t.what} | ≥ ${t.want} | ${fmt(t.got, t.digits ?? 1)} | ${met} |`);
   }
   return lines.join('\n');
 }
 
 export function pytorchRatios(results: BenchResults): string {
-  const g = headline(results);
   const torch = find(results, 'pytorch');
-  if (torch === undefined || g === undefined) return '';
-  const parts = results.workloads.map((w) => `${w.id} ${ratio(g.workloads[w.id]?.samplesPerSecond, torch.workloads[w.id]?.samplesPerSecond)}`);
-  return `${g.label} ÷ PyTorch: ${parts.join(', ')}`;
+  if (torch === undefined) return '';
+  const lines = [];
+  for (const g of new Set([headline(results), wasmHeadline(results)])) {
+    if (g === undefined) continue;
+    const parts = results.workloads.map((w) => `${w.id} ${ratio2(g.workloads[w.id]?.samplesPerSecond, torch.workloads[w.id]?.samplesPerSecond)}`);
+    lines.push(`${g.label} ÷ PyTorch: ${parts.join(', ')}`);
+  }
+  return lines.join('\n\n');
 }
+
+const ratio2 = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !(b > 0) ? '—' : `${(a / b).toFixed(2)}×`);
 
 export function scalingTable(results: BenchResults): string {
   const cs = results.contenders.filter((c) => c.skipped === undefined && c.scaling !== undefined);

@@ -4,8 +4,10 @@
  * hyper-parameters. Writes bench/results/latest.json, prints markdown tables, and refreshes
  * the tables in docs/PERFORMANCE.md (between its bench:begin / bench:end markers).
  *
- *   node dist/bench/run.js [--quick] [--no-peers] [--no-docs] [--report]
+ *   node dist/bench/run.js [--quick] [--no-peers] [--no-tfjs] [--native-only] [--no-docs] [--report]
  *
+ * --no-tfjs leaves out TensorFlow.js (the slowest peers) but keeps PyTorch and numpy;
+ * --native-only leaves out gradiente's js and wasm backends (both for quick comparisons).
  * --quick trains a tenth of the samples (a smoke run; its numbers are noisier).
  * --report measures nothing: it prints the tables of bench/results/latest.json and refreshes
  * docs/PERFORMANCE.md from it.
@@ -28,6 +30,12 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const gemmBudget = quick ? 0.3 : 1.5;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The threads native uses by default (GRADIENTE_THREADS, else the cores, at most 8), as src/node/native.ts picks them. */
+function defaultNativeThreads(cores: number): number {
+  const env = Number(process.env.GRADIENTE_THREADS);
+  return Number.isInteger(env) && env >= 1 ? env : Math.min(cores, 8);
+}
 
 function scalingSamples(w1: Workload, batchSize: number): number {
   return Math.min(w1.samples, Math.max(batchSize * 50, quick ? 500 : 5000));
@@ -145,16 +153,26 @@ async function main(): Promise<void> {
   log(`bench: ${data.name}; ${quick ? 'quick run' : 'full run'}`);
 
   log('gradiente');
-  results.contenders.push(await runGradiente({ backend: 'js' }, 'gradiente-js', 'gradiente js', data, jobs, false));
-  results.contenders.push(await runGradiente({ backend: 'wasm', threads: 1 }, 'gradiente-wasm-1', 'gradiente wasm 1 thread', data, jobs, true));
-  const all = await runGradiente({ backend: 'wasm', threads: cores }, 'gradiente-wasm-all', 'gradiente wasm all threads', data, jobs, true);
-  all.label = `gradiente wasm ${String(all.details?.threads ?? cores)} threads`;
-  results.contenders.push(all);
+  if (!args.has('--native-only')) {
+    results.contenders.push(await runGradiente({ backend: 'js' }, 'gradiente-js', 'gradiente js', data, jobs, false));
+    results.contenders.push(await runGradiente({ backend: 'wasm', threads: 1 }, 'gradiente-wasm-1', 'gradiente wasm 1 thread', data, jobs, true));
+    const all = await runGradiente({ backend: 'wasm', threads: cores }, 'gradiente-wasm-all', 'gradiente wasm all threads', data, jobs, true);
+    all.label = `gradiente wasm ${String(all.details?.threads ?? cores)} threads`;
+    results.contenders.push(all);
+  }
+  // The native backend (OpenBLAS) on one thread, to compare with numpy's BLAS at the same
+  // count, and on its default (what ready() gives a user); skipped with the reason when absent.
+  results.contenders.push(await runGradiente({ backend: 'native', threads: 1 }, 'gradiente-native-1', 'gradiente native 1 thread', data, jobs, false));
+  const nativeThreads = defaultNativeThreads(cores);
+  const native = await runGradiente({ backend: 'native', threads: nativeThreads }, 'gradiente-native', `gradiente native ${nativeThreads} thread${nativeThreads === 1 ? '' : 's'}`, data, jobs, true);
+  results.contenders.push(native);
 
   if (!args.has('--no-peers')) {
-    log('TensorFlow.js');
-    results.contenders.push(await runTfjs('cpu', data, jobs, GEMM_SHAPES, gemmBudget, log));
-    results.contenders.push(await runTfjs('wasm', data, jobs, GEMM_SHAPES, gemmBudget, log));
+    if (!args.has('--no-tfjs')) {
+      log('TensorFlow.js');
+      results.contenders.push(await runTfjs('cpu', data, jobs, GEMM_SHAPES, gemmBudget, log));
+      results.contenders.push(await runTfjs('wasm', data, jobs, GEMM_SHAPES, gemmBudget, log));
+    }
 
     const dir = mkdtempSync(join(tmpdir(), 'gradiente-bench-'));
     try {

@@ -156,6 +156,8 @@ export async function runTfjs(
     contender.gemm = gemmTf(tf, gemmShapes, gemmBudgetSeconds);
     log(`  ${label}: GEMM done`);
     for (const { workload, weights } of jobs) {
+      // W4 (npm start: dropout, Adam + cosine, evaluation) has a PyTorch twin only.
+      if (workload.optimizer !== undefined) continue;
       contender.workloads[workload.id] = await trainTf(tf, workload, data, weights);
       log(`  ${label}: ${workload.id} ${Math.round(contender.workloads[workload.id]!.samplesPerSecond)} samples/s`);
     }

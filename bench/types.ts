@@ -1,6 +1,6 @@
 /** What the benchmark measures, and the shape of bench/results/latest.json. */
 
-export type WorkloadId = 'W1' | 'W2' | 'W3';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4';
 
 /** One training workload: an MLP trained with plain SGD on the first `samples` training images. */
 export interface Workload {
@@ -12,6 +12,17 @@ export interface Workload {
   learningRate: number;
   /** Training samples in the timed run (the same for every library, so final losses compare). */
   samples: number;
+  /**
+   * The `npm start` workload (W4) adds these; the others train with plain SGD and nothing else.
+   * dropout: a Dropout layer of this rate after the first hidden layer.
+   */
+  dropout?: number;
+  /** 'adam' with the learning rate gliding to 0 along half a cosine over the run (default plain SGD). */
+  optimizer?: 'sgd' | 'adam-cosine';
+  /** Accuracy of every batch computed during training, as npm start reports it. */
+  accuracyMetric?: boolean;
+  /** Test images evaluated (loss and accuracy) at the end of the epoch, inside the timed run. */
+  evaluateSamples?: number;
 }
 
 export interface TrainResult {

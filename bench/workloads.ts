@@ -12,6 +12,19 @@ export function workloads(quick: boolean, trainCount: number): Workload[] {
     { id: 'W1', title: 'MLP 784-128-64-10, batch 64', layers: [784, 128, 64, 10], batchSize: 64, learningRate: 0.1, samples: cap(Math.round(60_000 * scale)) },
     { id: 'W2', title: 'MLP 784-128-64-10, batch 1 (SGD)', layers: [784, 128, 64, 10], batchSize: 1, learningRate: 0.1, samples: cap(Math.round(10_000 * scale)) },
     { id: 'W3', title: 'MLP 784-1024-1024-10, batch 256', layers: [784, 1024, 1024, 10], batchSize: 256, learningRate: 0.1, samples: cap(256 * Math.max(2, Math.round(20 * scale))) },
+    // npm start (examples/train-mnist.ts): one of its epochs, 8,000 images, then the evaluation on 2,000.
+    {
+      id: 'W4',
+      title: 'npm start: MLP 784-256-128-10, dropout 0.2, Adam + cosine, batch 32, accuracy, evaluation',
+      layers: [784, 256, 128, 10],
+      batchSize: 32,
+      learningRate: 1e-3,
+      samples: cap(Math.round(8_000 * scale)),
+      dropout: 0.2,
+      optimizer: 'adam-cosine',
+      accuracyMetric: true,
+      evaluateSamples: 2_000,
+    },
   ];
 }
 
