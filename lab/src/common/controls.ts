@@ -21,15 +21,25 @@ export interface SliderOptions {
   value: number;
   /** Slide over log10 of the value (learning rates): equal moves multiply by equal factors. */
   log?: boolean;
+  /**
+   * Significant digits a log slider rounds to (default 2). With 3, a position within 1 % of a
+   * two-digit value still lands on it (1.5, 0.1), and the others keep a third digit (1.05).
+   */
+  digits?: 2 | 3;
   format?: (v: number) => string;
 }
 
 export function slider(options: SliderOptions): Slider {
-  const { id, log = false } = options;
+  const { id, log = false, digits = 2 } = options;
   const toInput = (v: number): number => (log ? Math.log10(v) : v);
   // Two significant digits on a log slider: its 1 % steps are finer than that anyway, and it
   // lands on the round values people type (0.1, 1.5, 0.03).
-  const fromInput = (v: number): number => (log ? Number(Math.pow(10, v).toPrecision(2)) : v);
+  const fromInput = (v: number): number => {
+    if (!log) return v;
+    const raw = Math.pow(10, v);
+    const two = Number(raw.toPrecision(2));
+    return digits === 2 || Math.abs(two / raw - 1) < 0.01 ? two : Number(raw.toPrecision(3));
+  };
   const input = el('input', {
     type: 'range',
     id,

@@ -6,6 +6,9 @@
  */
 import { createOptimizer, DataLoader, sum, tensor, type Optimizer, type OptimizerName, type Tensor } from '../../../src/index.js';
 import type { Batch, Surface } from './surfaces.js';
+import { classifyTrajectory, finalOutcomes, type Outcome } from './trajectory.js';
+
+export type { Outcome } from './trajectory.js';
 
 export type BatchMode = 'batch' | 'minibatch' | 'stochastic';
 export const MINI_BATCH_SIZE = 32;
@@ -24,7 +27,13 @@ export interface StepRecord {
   loss: number;
 }
 
-export type Outcome = 'running' | 'diverged' | 'converged' | 'flat';
+/** The optimizer's knobs beyond η: momentum's μ (momentum, Nesterov) and Adam's β₁. */
+export interface Knobs {
+  momentum: number;
+  beta1: number;
+}
+
+export const defaultKnobs: Knobs = { momentum: 0.7, beta1: 0.9 };
 
 /** Loss and gradient of the full loss at a point (no optimizer involved). */
 export function lossAndGradient(surface: Surface, w: readonly [number, number]): { loss: number; gradient: [number, number] } {
@@ -56,10 +65,12 @@ export class Descent {
     /** Lowest and highest loss on the plotted grid: the scale for "diverged". */
     private readonly lossRange: readonly [number, number],
     seed = 1,
+    readonly knobs: Knobs = defaultKnobs,
   ) {
     this.w1 = tensor([start[0]], [1, 1], { requiresGrad: true });
     this.w2 = tensor([start[1]], [1, 1], { requiresGrad: true });
-    this.optimizer = createOptimizer({ type: optimizerName, learningRate }, [this.w1, this.w2]);
+    const extra = optimizerName === 'momentum' || optimizerName === 'nesterov' ? { momentum: knobs.momentum } : optimizerName === 'adam' ? { beta1: knobs.beta1 } : {};
+    this.optimizer = createOptimizer({ type: optimizerName, learningRate, ...extra }, [this.w1, this.w2]);
     const data = surface.data;
     this.loader =
       data === undefined
@@ -125,24 +136,29 @@ export class Descent {
     this.steps.push(record);
     this.losses.push(loss);
     this.path.push(after);
-    this.outcome = this.judge(record, full.gradient);
+    const outcome = this.judge(record, full.gradient);
+    // Noise, once seen, stays named: a lucky stretch of batches does not make the path converge.
+    this.outcome = this.outcome === 'noisy' && outcome === 'running' ? 'noisy' : outcome;
     return record;
   }
 
-  /** Diverged, settled at a flat point, or still going; `fullGradient` is at record.after. */
-  private judge(record: StepRecord, fullGradient: [number, number]): Outcome {
-    const [low, high] = this.lossRange;
-    const span = Math.max(high - low, 1e-6);
+  /** Named from the path so far; `fullGradient` is at record.after. */
+  private judge(_record: StepRecord, fullGradient: [number, number]): Outcome {
     const [d1, d2] = this.surface.domain;
-    const size = Math.max(d1[1] - d1[0], d2[1] - d2[0]);
-    const far = Math.hypot(record.after[0], record.after[1]) > 20 * size;
-    if (!Number.isFinite(record.loss) || record.loss - low > 20 * span || far) return 'diverged';
-    const moved = Math.hypot(record.after[0] - record.before[0], record.after[1] - record.before[1]);
-    const flatHere = Math.hypot(...fullGradient) < 1e-3 * Math.max(1, span / 10);
-    // NOTE: a stochastic or mini-batch path never stops moving (each batch pulls elsewhere);
-    // only the full gradient says whether it has settled there.
-    const exactGradient = this.loader === null || this.batchMode === 'batch';
-    if (flatHere && (!exactGradient || moved < 1e-4)) return record.loss - low < 0.02 * span ? 'converged' : 'flat';
-    return 'running';
+    return classifyTrajectory({
+      losses: this.losses,
+      path: this.path,
+      gradientNorm: Math.hypot(...fullGradient),
+      lossRange: this.lossRange,
+      domainSize: Math.max(d1[1] - d1[0], d2[1] - d2[0]),
+      exactGradient: this.loader === null || this.batchMode === 'batch',
+      adaptive: this.optimizerName === 'rmsprop' || this.optimizerName === 'adam',
+    });
+  }
+
+  /** Steps until the path reaches an outcome that more iterations would not change (or `limit`). */
+  runToEnd(limit: number): Outcome {
+    while (this.iteration < limit && !finalOutcomes.has(this.outcome)) this.step();
+    return this.outcome;
   }
 }

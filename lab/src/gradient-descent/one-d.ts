@@ -9,12 +9,13 @@ import { button, slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { renderMath, texNumber } from '../common/math.js';
+import { parabolaFinished, parabolaState } from './trajectory.js';
 
 const RANGE: [number, number] = [-3, 3];
 
 export function mountOneD(host: HTMLElement): void {
   const canvas = el('canvas', { class: 'plot', id: 'oned-canvas', tabindex: 0, 'data-i18n-aria-label': 'gd.oneD.canvas', role: 'img' });
-  const lr = slider({ id: 'oned-lr', label: 'control.learningRate', min: 0.01, max: 1.2, step: 0.01, value: 0.1, log: true });
+  const lr = slider({ id: 'oned-lr', label: 'control.learningRate', min: 0.01, max: 1.2, step: 0.01, value: 0.1, log: true, digits: 3 });
   const stepButton = button({ id: 'oned-step', label: 'control.step', kind: 'primary' });
   const playButton = button({ id: 'oned-play', label: 'control.play' });
   const resetButton = button({ id: 'oned-reset', label: 'control.reset' });
@@ -46,6 +47,8 @@ export function mountOneD(host: HTMLElement): void {
   function step(): void {
     const before = w.item();
     if (!Number.isFinite(before) || Math.abs(before) > 1e6) return stop();
+    // Once converged, at the edge or off the picture, more steps change nothing worth watching.
+    if (parabolaFinished(parabolaState(trail)) && trail.length > 1) return stop();
     optimizer.learningRate = lr.value;
     const loss = sum(square(w));
     optimizer.zeroGrad();
@@ -62,6 +65,7 @@ export function mountOneD(host: HTMLElement): void {
     timer = null;
     playButton.dataset.i18n = 'control.play';
     playButton.textContent = t('control.play');
+    playButton.setAttribute('aria-pressed', 'false');
   }
 
   function show(): void {
@@ -73,17 +77,20 @@ export function mountOneD(host: HTMLElement): void {
       renderMath(formula, `w \\leftarrow w - \\eta\\,L'(w) = ${texNumber(before)} - ${texNumber(eta)} \\cdot (${texNumber(grad)}) = ${texNumber(after)}`);
     }
     const x = w.item();
-    const escaped = !Number.isFinite(x) || Math.abs(x) > RANGE[1] * 4;
-    const bouncing = trail.length > 2 && Math.sign(trail[trail.length - 1]!) !== Math.sign(trail[trail.length - 2]!);
-    status.dataset.state = escaped ? 'diverged' : Math.abs(x) < 1e-3 ? 'converged' : 'running';
-    status.textContent = escaped
-      ? t('gd.oneD.diverged', { lr: fmt(lr.value, 3) })
-      : Math.abs(x) < 1e-3
-        ? t('gd.oneD.converged', { steps: trail.length - 1 })
-        : bouncing
-          ? t('gd.oneD.bouncing')
-          : t('gd.oneD.position', { w: fmt(x, 3), loss: fmt(x * x, 3) });
-    if (escaped) stop();
+    const state = parabolaState(trail);
+    status.dataset.state = state === 'diverged' || state === 'converged' || state === 'oscillating' ? state : 'running';
+    status.dataset.steps = String(trail.length - 1);
+    status.textContent =
+      state === 'diverged'
+        ? t('gd.oneD.diverged', { lr: fmt(lr.value, 3) })
+        : state === 'converged'
+          ? t('gd.oneD.converged', { steps: trail.length - 1 })
+          : state === 'oscillating'
+            ? t('gd.oneD.oscillating', { lr: fmt(lr.value, 3) })
+            : state === 'bouncing'
+              ? t('gd.oneD.bouncing')
+              : t('gd.oneD.position', { w: fmt(x, 3), loss: fmt(x * x, 3) });
+    if (trail.length > 1 && parabolaFinished(state)) stop();
   }
 
   function draw(): void {
@@ -160,9 +167,11 @@ export function mountOneD(host: HTMLElement): void {
   resetButton.addEventListener('click', () => reset());
   playButton.addEventListener('click', () => {
     if (timer !== null) return stop();
+    if (trail.length > 1 && parabolaFinished(parabolaState(trail))) reset();
     timer = window.setInterval(step, 250);
     playButton.dataset.i18n = 'control.pause';
     playButton.textContent = t('control.pause');
+    playButton.setAttribute('aria-pressed', 'true');
   });
   lr.onChange(() => reset());
   onLanguageChange(() => show());

@@ -10,11 +10,12 @@ import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { renderMath, texNumber } from '../common/math.js';
 import { choiceParam, numberParam, readParams, writeParams } from '../common/url-state.js';
-import { Descent, lossAndGradient, type BatchMode, type StepRecord } from './descent.js';
+import { defaultKnobs, Descent, lossAndGradient, type BatchMode, type StepRecord } from './descent.js';
 import { FitView } from './fit-view.js';
 import { lossGrid, type LossGrid } from './heatmap.js';
 import { SurfaceView } from './surface-view.js';
 import { surfaceIds, surfaces, type Surface, type SurfaceId } from './surfaces.js';
+import { compareWithPlainDescent, finalOutcomes, type Comparison } from './trajectory.js';
 
 const optimizerIds = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
 type OptimizerId = (typeof optimizerIds)[number];
@@ -44,7 +45,12 @@ export function mountSurfaceLab(host: HTMLElement): void {
     choices: optimizerIds.map((id): Choice<OptimizerId> => ({ value: id, label: `optimizer.${id}` })),
     value: choiceParam(params, 'opt', optimizerIds, 'sgd'),
   });
-  const lr = slider({ id: 'gd-lr', label: 'control.learningRate', min: 0.001, max: 3, step: 0.01, value: numberParam(params, 'lr', surfaces[surfaceSelect.value].learningRate, 0.001, 3), log: true });
+  // Three digits, so the text's «pruebe 1.05» can be set (two digits jump from 1 to 1.1).
+  const lr = slider({ id: 'gd-lr', label: 'control.learningRate', min: 0.001, max: 3, step: 0.01, value: numberParam(params, 'lr', surfaces[surfaceSelect.value].learningRate, 0.001, 3), log: true, digits: 3 });
+  // The knobs on the figure: momentum's μ (momentum, Nesterov) and Adam's β₁, shown with their optimizer.
+  const mu = slider({ id: 'gd-mu', label: 'gd.knob.momentum', min: 0, max: 0.99, step: 0.01, value: numberParam(params, 'mu', defaultKnobs.momentum, 0.01, 0.99), format: (v) => fmt(v, 2) });
+  const beta1 = slider({ id: 'gd-beta1', label: 'gd.knob.beta1', min: 0, max: 0.999, step: 0.001, value: numberParam(params, 'beta1', defaultKnobs.beta1, 0, 0.999), format: (v) => fmt(v, 3) });
+  mu.input.min = '0.01';
   const batchSelect = select<BatchMode>({
     id: 'gd-batch',
     label: 'gd.batchMode',
@@ -59,6 +65,8 @@ export function mountSurfaceLab(host: HTMLElement): void {
   const canvas = el('canvas', { class: 'plot', id: 'gd-canvas', tabindex: 0, role: 'img', 'data-i18n-aria-label': 'gd.canvas' });
   const about = el('p', { class: 'note', id: 'gd-about' });
   const status = el('p', { class: 'status', id: 'gd-status', role: 'status', 'aria-live': 'polite' });
+  // What momentum (or Adam) did here against plain gradient descent from the same start and η.
+  const verdict = el('p', { class: 'note', id: 'gd-verdict', 'aria-live': 'polite' });
   const stats = {
     iteration: stat('gd-iteration', 'gd.stat.iteration'),
     epoch: stat('gd-epoch', 'gd.stat.epoch'),
@@ -85,11 +93,11 @@ export function mountSurfaceLab(host: HTMLElement): void {
     el(
       'div',
       { class: 'grid' },
-      el('div', { class: 'card' }, canvas, legend, el('div', { class: 'buttons' }, playButton, stepButton, resetButton), status),
+      el('div', { class: 'card' }, canvas, legend, el('div', { class: 'buttons' }, playButton, stepButton, resetButton), status, verdict),
       el(
         'div',
         { class: 'card' },
-        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, batchSelect.root, speedSelect.root),
+        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, mu.root, beta1.root, batchSelect.root, speedSelect.root),
         about,
         el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)),
         el('h3', { 'data-i18n': 'gd.update.title' }),
@@ -126,6 +134,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
     numberParam(params, 'w2', surface.start[1], surface.domain[1][0], surface.domain[1][1]),
   ];
   let descent: Descent;
+  let plain: { outcome: Descent['outcome']; iterations: number } | null = null;
   let playing = false;
   let pending = 0;
   let lastTime = 0;
@@ -135,6 +144,8 @@ export function mountSurfaceLab(host: HTMLElement): void {
       surface: surface.id,
       opt: optimizerSelect.value,
       lr: String(lr.value),
+      ...(usesMomentum() ? { mu: String(mu.value) } : {}),
+      ...(optimizerSelect.value === 'adam' ? { beta1: String(beta1.value) } : {}),
       ...(surface.data ? { batch: batchSelect.value } : {}),
       speed: speedSelect.value,
       w1: String(start[0]),
@@ -142,11 +153,38 @@ export function mountSurfaceLab(host: HTMLElement): void {
     });
   }
 
+  function usesMomentum(): boolean {
+    return optimizerSelect.value === 'momentum' || optimizerSelect.value === 'nesterov';
+  }
+
+  function knobs(): { momentum: number; beta1: number } {
+    return { momentum: mu.value, beta1: beta1.value };
+  }
+
   function restart(): void {
     setPlaying(false);
-    descent = new Descent(surface, start, optimizerSelect.value, lr.value, batchSelect.value, [grid.min, grid.max]);
+    mu.root.hidden = !usesMomentum();
+    beta1.root.hidden = optimizerSelect.value !== 'adam';
+    descent = new Descent(surface, start, optimizerSelect.value, lr.value, batchSelect.value, [grid.min, grid.max], 1, knobs());
+    plain = null;
     saveUrl();
     render(null);
+  }
+
+  /**
+   * Once a momentum or Adam path has ended, the same start and η with plain gradient descent
+   * (run out of sight; a 2-D surface takes milliseconds), so the caption says which was better.
+   */
+  function comparison(): { kind: Comparison; plainIterations: number } | null {
+    const name = descent.optimizerName;
+    if (surface.data !== undefined || !(name === 'momentum' || name === 'nesterov' || name === 'adam')) return null;
+    if (!finalOutcomes.has(descent.outcome) && descent.iteration < MAX_ITERATIONS) return null;
+    if (plain === null) {
+      const reference = new Descent(surface, descent.path[0]!, 'sgd', descent.learningRate, 'batch', [grid.min, grid.max]);
+      reference.runToEnd(MAX_ITERATIONS);
+      plain = { outcome: reference.outcome, iterations: reference.iteration };
+    }
+    return { kind: compareWithPlainDescent({ outcome: descent.outcome, iterations: descent.iteration }, plain), plainIterations: plain.iterations };
   }
 
   function changeSurface(id: SurfaceId): void {
@@ -176,7 +214,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
   }
 
   function finished(): boolean {
-    return descent.outcome !== 'running' || descent.iteration >= MAX_ITERATIONS;
+    return finalOutcomes.has(descent.outcome) || descent.iteration >= MAX_ITERATIONS;
   }
 
   function tick(now: number): void {
@@ -215,6 +253,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
     status.dataset.iteration = String(descent.iteration);
     status.textContent = statusText();
     renderUpdate(last);
+    renderVerdict();
     const xs = descent.losses.map((_, k) => k);
     const batchLosses = surface.data && batchSelect.value !== 'batch' ? [null, ...descent.steps.map((s) => s.batchLoss)] : descent.losses.map(() => null);
     chart.setData(xs, [batchLosses, descent.losses.map((v) => (Number.isFinite(v) ? v : null))]);
@@ -227,11 +266,27 @@ export function mountSurfaceLab(host: HTMLElement): void {
       case 'diverged': return t('gd.status.diverged', values);
       case 'converged': return t('gd.status.converged', values);
       case 'flat': return t('gd.status.flat', values);
+      case 'oscillating': return t('gd.status.oscillating', values);
+      case 'hovering': return t('gd.status.hovering', { ...values, optimizer: t(`optimizer.${descent.optimizerName as OptimizerId}`) });
+      case 'stalled': return t('gd.status.stalled', values);
+      case 'noisy': return t('gd.status.noisy', values);
       case 'running':
         if (descent.iteration >= MAX_ITERATIONS) return t('gd.status.limit', values);
         if (descent.iteration === 0) return t('gd.status.ready');
         return t(playing ? 'gd.status.running' : 'gd.status.paused', values);
     }
+  }
+
+  function renderVerdict(): void {
+    const result = comparison();
+    verdict.dataset.comparison = result?.kind ?? 'none';
+    if (result === null || result.kind === 'none') {
+      verdict.textContent = '';
+      return;
+    }
+    const knob = descent.optimizerName === 'adam' ? `β₁ = ${fmt(beta1.value, 3)}` : `μ = ${fmt(mu.value, 2)}`;
+    const values = { optimizer: t(`optimizer.${descent.optimizerName as OptimizerId}`), iterations: descent.iteration, plain: result.plainIterations, lr: fmt(lr.value, 3), knob };
+    verdict.textContent = t(`gd.verdict.${result.kind}`, values);
   }
 
   function vector(a: number, b: number): string {
@@ -248,11 +303,11 @@ export function mountSurfaceLab(host: HTMLElement): void {
     // One line per equation, so the formula fits a side panel (and a phone).
     const rule: Record<OptimizerId, string[]> = {
       sgd: ['\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L(\\mathbf{w})'],
-      momentum: ['\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = 0.9)', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\mathbf{v}'],
-      nesterov: ['\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = 0.9)', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,(\\nabla L + \\mu\\mathbf{v})'],
+      momentum: [`\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = ${texNumber(descent.knobs.momentum)})`, '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\mathbf{v}'],
+      nesterov: [`\\mathbf{v} \\leftarrow \\mu\\mathbf{v} + \\nabla L \\quad (\\mu = ${texNumber(descent.knobs.momentum)})`, '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,(\\nabla L + \\mu\\mathbf{v})'],
       rmsprop: ['\\mathbf{s} \\leftarrow \\rho\\,\\mathbf{s} + (1-\\rho)\\,(\\nabla L)^2', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L / (\\sqrt{\\mathbf{s}} + \\epsilon)'],
       adam: [
-        '\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L',
+        `\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L \\quad (\\beta_1 = ${texNumber(descent.knobs.beta1)})`,
         '\\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2',
         '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\hat{\\mathbf{m}} / (\\sqrt{\\hat{\\mathbf{v}}} + \\epsilon)',
       ],
@@ -269,6 +324,8 @@ export function mountSurfaceLab(host: HTMLElement): void {
   surfaceSelect.onChange(changeSurface);
   optimizerSelect.onChange(restart);
   lr.onChange(restart);
+  mu.onChange(restart);
+  beta1.onChange(restart);
   batchSelect.onChange(restart);
   speedSelect.onChange(saveUrl);
   resetButton.addEventListener('click', restart);

@@ -5,6 +5,7 @@
 import { drawArrow, fitCanvas, linearScale, type SizedCanvas } from '../common/canvas.js';
 import { okabeIto } from '../common/colors.js';
 import { fmt } from '../common/dom.js';
+import { equalAspectBox, stepOpacity, type Box } from './geometry.js';
 import { contourSegments, heatmapImage, type LossGrid } from './heatmap.js';
 import type { Surface } from './surfaces.js';
 
@@ -47,21 +48,30 @@ export class SurfaceView {
     this.draw();
   }
 
-  private scales(): { x: ReturnType<typeof linearScale>; y: ReturnType<typeof linearScale> } | null {
+  /** The plot's box: the same number of pixels per unit along w₁ and w₂. */
+  private box(): Box | null {
     if (this.surface === null) return null;
-    const [[a0, a1], [b0, b1]] = this.surface.domain;
     const { width, height } = this.sized;
-    return {
-      x: linearScale([a0, a1], [MARGIN.left, width - MARGIN.right]),
-      y: linearScale([b0, b1], [height - MARGIN.bottom, MARGIN.top]),
-    };
+    return equalAspectBox(this.surface.domain, { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom });
+  }
+
+  private scales(): { x: ReturnType<typeof linearScale>; y: ReturnType<typeof linearScale> } | null {
+    const box = this.box();
+    if (this.surface === null || box === null) return null;
+    const [[a0, a1], [b0, b1]] = this.surface.domain;
+    const x = linearScale([a0, a1], [box.left, box.left + box.width]);
+    const y = linearScale([b0, b1], [box.top + box.height, box.top]);
+    // Pixels per unit on each axis, for tests and for anyone checking the picture is not stretched.
+    this.canvas.dataset.pixelsPerUnitX = String(box.width / (a1 - a0));
+    this.canvas.dataset.pixelsPerUnitY = String(box.height / (b1 - b0));
+    return { x, y };
   }
 
   private toData(px: number, py: number): [number, number] | null {
     const s = this.scales();
     if (s === null) return null;
-    const { width, height } = this.sized;
-    if (px < MARGIN.left || px > width - MARGIN.right || py < MARGIN.top || py > height - MARGIN.bottom) return null;
+    const box = this.box()!;
+    if (px < box.left || px > box.left + box.width || py < box.top || py > box.top + box.height) return null;
     return [Number(s.x.invert(px).toFixed(3)), Number(s.y.invert(py).toFixed(3))];
   }
 
@@ -86,10 +96,7 @@ export class SurfaceView {
     ctx.clearRect(0, 0, width, height);
     if (s === null || this.surface === null || this.image === null || this.grid === null) return;
     const [[a0, a1], [b0, b1]] = this.surface.domain;
-    const left = MARGIN.left;
-    const top = MARGIN.top;
-    const plotW = width - MARGIN.left - MARGIN.right;
-    const plotH = height - MARGIN.top - MARGIN.bottom;
+    const { left, top, width: plotW, height: plotH } = this.box()!;
 
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.image, left, top, plotW, plotH);
@@ -126,17 +133,28 @@ export class SurfaceView {
 
     const path = this.state.path;
     if (path.length > 0) {
-      // Path: a dark casing under a light line reads on every part of the colour scale.
-      for (const [style, w] of [['rgba(0,0,0,0.75)', 4], ['#ffffff', 2]] as const) {
-        ctx.strokeStyle = style;
+      // Path: a dark casing under a light line reads on every part of the colour scale. Older
+      // steps fade (one segment per opacity step), so a long path does not become a scribble.
+      const n = path.length;
+      for (const [rgb, w, strength] of [['0,0,0', 4, 0.75], ['255,255,255', 2, 1]] as const) {
         ctx.lineWidth = w;
-        ctx.beginPath();
-        path.forEach(([p, q], k) => (k === 0 ? ctx.moveTo(s.x(p), s.y(q)) : ctx.lineTo(s.x(p), s.y(q))));
-        ctx.stroke();
+        let k = 1;
+        while (k < n) {
+          const alpha = stepOpacity(k, n);
+          ctx.strokeStyle = `rgba(${rgb},${alpha * strength})`;
+          ctx.beginPath();
+          ctx.moveTo(s.x(path[k - 1]![0]), s.y(path[k - 1]![1]));
+          // Consecutive segments of (almost) the same opacity go into one stroke.
+          while (k < n && Math.abs(stepOpacity(k, n) - alpha) < 0.02) {
+            ctx.lineTo(s.x(path[k]![0]), s.y(path[k]![1]));
+            k++;
+          }
+          ctx.stroke();
+        }
       }
-      ctx.fillStyle = '#ffffff';
-      const stride = Math.max(1, Math.floor(path.length / 400));
-      for (let k = 0; k < path.length; k += stride) {
+      const stride = Math.max(1, Math.floor(n / 400));
+      for (let k = 0; k < n; k += stride) {
+        ctx.fillStyle = `rgba(255,255,255,${stepOpacity(k, n)})`;
         ctx.beginPath();
         ctx.arc(s.x(path[k]![0]), s.y(path[k]![1]), 2, 0, 2 * Math.PI);
         ctx.fill();
@@ -173,28 +191,30 @@ export class SurfaceView {
   }
 
   private drawAxes(s: { x: ReturnType<typeof linearScale>; y: ReturnType<typeof linearScale> }, a0: number, a1: number, b0: number, b1: number): void {
-    const { ctx, width, height } = this.sized;
+    const { ctx } = this.sized;
+    const box = this.box()!;
+    const bottom = box.top + box.height;
     ctx.fillStyle = '#333';
     ctx.font = '12px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (let k = 0; k <= 4; k++) {
       const v = a0 + ((a1 - a0) * k) / 4;
-      ctx.fillText(fmt(v, 3), s.x(v), height - MARGIN.bottom + 4);
+      ctx.fillText(fmt(v, 3), s.x(v), bottom + 4);
     }
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (let k = 0; k <= 4; k++) {
       const v = b0 + ((b1 - b0) * k) / 4;
-      ctx.fillText(fmt(v, 3), MARGIN.left - 5, s.y(v));
+      ctx.fillText(fmt(v, 3), box.left - 5, s.y(v));
     }
     const [n1, n2] = this.surface!.axes;
     ctx.font = 'italic 14px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
-    ctx.fillText(n1, (MARGIN.left + width - MARGIN.right) / 2, height - 2);
+    ctx.fillText(n1, box.left + box.width / 2, bottom + MARGIN.bottom - 2);
     ctx.save();
-    ctx.translate(12, (MARGIN.top + height - MARGIN.bottom) / 2);
+    ctx.translate(box.left - MARGIN.left + 12, box.top + box.height / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(n2, 0, 0);

@@ -57,7 +57,7 @@ export const surfaces: Record<SurfaceId, Surface> = {
     about: 'gd.surface.valley.about',
     domain: [[-3, 3], [-1.5, 1.5]],
     start: [-2.8, 1.2],
-    learningRate: 0.09,
+    learningRate: 0.05,
     axes: ['w₁', 'w₂'],
     // Curvature 1 along w₁ and 20 along w₂: a step that suits one direction is wrong for the other.
     loss: (w1, w2) => add(mul(square(w1), 0.5), mul(square(w2), 10)),

@@ -1,0 +1,106 @@
+/**
+ * The gradient-descent page's verdicts, checked in Node against the engine's own optimizers on
+ * the page's own surfaces: the valley's caption («el momentum lo corrige») is true at the
+ * defaults, and the states that used to read "descending…" until the iteration limit are named.
+ */
+import { describe, expect, test, vi } from 'vitest';
+
+// The lab's bundler alias for the vega-datasets folder; here the same file is imported directly.
+vi.mock('@vega-data/cars.json', async () => ({ default: (await import('../../node_modules/vega-datasets/data/cars.json', { with: { type: 'json' } })).default }));
+
+const { Descent, defaultKnobs } = await import('../../lab/src/gradient-descent/descent.js');
+const { lossGrid } = await import('../../lab/src/gradient-descent/heatmap.js');
+const { surfaces } = await import('../../lab/src/gradient-descent/surfaces.js');
+const { classifyTrajectory, compareWithPlainDescent, reversalShare } = await import('../../lab/src/gradient-descent/trajectory.js');
+type SurfaceId = keyof typeof surfaces;
+
+function run(id: SurfaceId, optimizer: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam', lr: number, options: { batch?: 'batch' | 'minibatch' | 'stochastic'; knobs?: { momentum: number; beta1: number }; limit?: number } = {}) {
+  const surface = surfaces[id];
+  const grid = lossGrid(surface, surface.data ? 40 : 60);
+  const descent = new Descent(surface, surface.start, optimizer, lr, options.batch ?? 'batch', [grid.min, grid.max], 1, options.knobs ?? defaultKnobs);
+  const outcome = descent.runToEnd(options.limit ?? 5000);
+  return { outcome, iterations: descent.iteration, descent };
+}
+
+describe('the valley: momentum corrects the zigzag at the page defaults', () => {
+  const lr = surfaces.valley.learningRate;
+  test('momentum and Nesterov converge in fewer iterations than plain gradient descent', () => {
+    const plain = run('valley', 'sgd', lr);
+    const momentum = run('valley', 'momentum', lr);
+    const nesterov = run('valley', 'nesterov', lr);
+    expect(plain.outcome).toBe('converged');
+    expect(momentum.outcome).toBe('converged');
+    expect(nesterov.outcome).toBe('converged');
+    // Not a close call: at least twice as fast (the old defaults made momentum twice as slow).
+    expect(momentum.iterations * 2).toBeLessThan(plain.iterations);
+    expect(nesterov.iterations * 2).toBeLessThan(plain.iterations);
+    expect(compareWithPlainDescent(momentum, plain)).toBe('faster');
+  });
+
+  test('raising μ to 0.9 at the default η overshoots: slower than plain gradient descent (as the caption says)', () => {
+    const plain = run('valley', 'sgd', lr);
+    const momentum = run('valley', 'momentum', lr, { knobs: { momentum: 0.9, beta1: 0.9 } });
+    expect(momentum.outcome).toBe('converged');
+    expect(compareWithPlainDescent(momentum, plain)).toBe('slower');
+  });
+
+  test('with μ = 0.9 at η = 0.09 momentum is slower and Nesterov diverges: the caption says so', () => {
+    const plain = run('valley', 'sgd', 0.09);
+    const momentum = run('valley', 'momentum', 0.09, { knobs: { momentum: 0.9, beta1: 0.9 } });
+    const nesterov = run('valley', 'nesterov', 0.09, { knobs: { momentum: 0.9, beta1: 0.9 } });
+    expect(momentum.outcome).toBe('converged');
+    expect(compareWithPlainDescent(momentum, plain)).toBe('slower');
+    expect(nesterov.outcome).toBe('diverged');
+    expect(compareWithPlainDescent(nesterov, plain)).toBe('overshoots');
+  });
+
+  test('Adam β₁ changes the path (the slider is wired to the optimizer)', () => {
+    const a = run('valley', 'adam', 0.1, { knobs: { momentum: 0.7, beta1: 0.5 } });
+    const b = run('valley', 'adam', 0.1, { knobs: { momentum: 0.7, beta1: 0.99 } });
+    expect(a.descent.path[5]).not.toEqual(b.descent.path[5]);
+  });
+});
+
+describe('named states instead of "descending…" until the limit', () => {
+  test('η = 1 on the bowl is pure oscillation, named within a few dozen iterations', () => {
+    const r = run('bowl', 'sgd', 1);
+    expect(r.outcome).toBe('oscillating');
+    expect(r.iterations).toBeLessThan(100);
+  });
+
+  test('η = 1.05 on the bowl diverges (the text says «pruebe 1.05»)', () => {
+    expect(run('bowl', 'sgd', 1.05).outcome).toBe('diverged');
+  });
+
+  test('RMSProp on the saddle hovers around a point instead of settling', () => {
+    const r = run('saddle', 'rmsprop', surfaces.saddle.learningRate);
+    expect(r.outcome).toBe('hovering');
+    expect(r.iterations).toBeLessThan(1000);
+  });
+
+  test('constant-η stochastic descent on Auto MPG is named SGD noise, not "descending"', () => {
+    const r = run('autompg', 'sgd', 0.1, { batch: 'stochastic', limit: 3000 });
+    expect(r.outcome).toBe('noisy');
+    // It got near the bottom first: the noise is around the minimum.
+    const grid = lossGrid(surfaces.autompg, 40);
+    expect(r.descent.losses.at(-1)! - grid.min).toBeLessThan(0.05 * (grid.max - grid.min));
+  });
+
+  test('full-batch descent on Auto MPG still converges', () => {
+    expect(run('autompg', 'sgd', 0.1).outcome).toBe('converged');
+  });
+
+  test('the classifier alone: a straight path that keeps falling is running; a flat loss with reversing steps oscillates', () => {
+    const base = { gradientNorm: 1, lossRange: [0, 10] as const, domainSize: 6, exactGradient: true, adaptive: false };
+    const falling = Array.from({ length: 60 }, (_, k) => 5 - k * 0.05);
+    const line = falling.map((_, k) => [k * 0.01, 0] as const);
+    expect(classifyTrajectory({ ...base, losses: falling, path: line })).toBe('running');
+    const flat = falling.map(() => 2);
+    const zigzag = falling.map((_, k) => [k % 2 === 0 ? 1 : -1, 0] as const);
+    expect(reversalShare(zigzag)).toBe(1);
+    expect(classifyTrajectory({ ...base, losses: flat, path: zigzag })).toBe('oscillating');
+    expect(classifyTrajectory({ ...base, losses: flat, path: zigzag, adaptive: true })).toBe('hovering');
+    expect(classifyTrajectory({ ...base, losses: flat, path: line })).toBe('stalled');
+    expect(classifyTrajectory({ ...base, losses: [...falling, Number.NaN], path: [...line, [0, 0]] })).toBe('diverged');
+  });
+});

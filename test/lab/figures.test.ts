@@ -1,0 +1,130 @@
+/**
+ * The lab's pictures never contradict their text: checked in a real browser (Debian's Chromium
+ * via playwright-core) on the built lab, as the students see it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+
+let buildDir = '';
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  buildDir = await buildLab();
+  server = await serveStatic(buildDir);
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (buildDir) await removeBuild(buildDir);
+});
+
+async function open(path: string, locale = 'en-US'): Promise<WatchedPage> {
+  return openPage(browser, server.origin, path, { locale });
+}
+
+async function close(watched: WatchedPage): Promise<void> {
+  expect(watched.errors, `errors on ${watched.page.url()}`).toEqual([]);
+  expect(watched.offOrigin, 'requests to other origins').toEqual([]);
+  await watched.context.close();
+}
+
+const data = (page: Page, selector: string, key: string): Promise<string | undefined> => page.$eval(selector, (el, k) => (el as HTMLElement).dataset[k], key);
+
+describe('gradient descent', () => {
+  test('every surface is drawn with equal scales on both axes (the valley used to be stretched 1.7×)', async () => {
+    const w = await open('/gradient_descent.html?surface=valley');
+    for (const surface of ['valley', 'bowl', 'banana', 'autompg']) {
+      await w.page.selectOption('#gd-surface', surface);
+      const x = Number(await data(w.page, '#gd-canvas', 'pixelsPerUnitX'));
+      const y = Number(await data(w.page, '#gd-canvas', 'pixelsPerUnitY'));
+      expect(x).toBeGreaterThan(0);
+      expect(Math.abs(x / y - 1), surface).toBeLessThan(1e-6);
+    }
+    await close(w);
+  });
+
+  test('«pruebe 1.05» can be set with the slider, and 1.05 diverges on the bowl', async () => {
+    const w = await open('/gradient_descent.html?surface=bowl&opt=sgd&speed=turbo', 'es-ES');
+    const { page } = w;
+    await page.locator('#gd-lr').fill(String(Math.log10(1.05)));
+    expect(await page.textContent('output[for="gd-lr"]')).toBe('1.05');
+    await page.click('#gd-play');
+    await page.waitForSelector('#gd-status[data-state="diverged"]', { timeout: 20_000 });
+    expect(await page.textContent('#gd-status')).toMatch(/^Divergió: con η = 1[.,]05/);
+    await close(w);
+  });
+
+  test('η = 1 on the bowl is named "oscillating" and the run stops, instead of "descending…" to the limit', async () => {
+    const w = await open('/gradient_descent.html?surface=bowl&opt=sgd&speed=turbo&lr=1');
+    const { page } = w;
+    await page.click('#gd-play');
+    await page.waitForSelector('#gd-status[data-state="oscillating"]', { timeout: 20_000 });
+    expect(await page.textContent('#gd-status')).toMatch(/^Oscillating:/);
+    expect(Number(await data(page, '#gd-status', 'iteration'))).toBeLessThan(200);
+    expect(await page.getAttribute('#gd-play', 'aria-pressed')).toBe('false');
+    await close(w);
+  });
+
+  test('RMSProp on the saddle is named as hovering', async () => {
+    const w = await open('/gradient_descent.html?surface=saddle&opt=rmsprop&speed=turbo');
+    await w.page.click('#gd-play');
+    await w.page.waitForSelector('#gd-status[data-state="hovering"]', { timeout: 20_000 });
+    expect(await w.page.textContent('#gd-status')).toMatch(/^RMSProp is hovering/i);
+    await close(w);
+  });
+
+  test('stochastic descent with a constant η on Auto MPG is named SGD noise while it plays', async () => {
+    const w = await open('/gradient_descent.html?surface=autompg&opt=sgd&batch=stochastic&speed=turbo&lr=0.1');
+    await w.page.click('#gd-play');
+    await w.page.waitForSelector('#gd-status[data-state="noisy"]', { timeout: 30_000 });
+    expect(await w.page.textContent('#gd-status')).toMatch(/^SGD noise: .*Lower η or use a schedule/);
+    await close(w);
+  });
+
+  test('the valley: μ on the figure; at the defaults momentum beats gradient descent and the caption says so; μ = 0.9 overshoots and the caption changes', async () => {
+    const w = await open('/gradient_descent.html?surface=valley&opt=momentum&speed=turbo');
+    const { page } = w;
+    expect(await page.isVisible('#gd-mu')).toBe(true);
+    expect(await page.isVisible('#gd-beta1')).toBe(false);
+    expect(await page.textContent('#gd-about')).toMatch(/momentum fixes it/);
+    await page.click('#gd-play');
+    await page.waitForSelector('#gd-status[data-state="converged"]', { timeout: 20_000 });
+    expect(await data(page, '#gd-verdict', 'comparison')).toBe('faster');
+    const [mine, plain] = (await page.textContent('#gd-verdict'))!.match(/\d+/g)!.filter((n) => n !== '0').slice(-2).map(Number);
+    expect(mine).toBeLessThan(plain! / 2);
+    await page.locator('#gd-mu').fill('0.9');
+    await page.click('#gd-play');
+    await page.waitForSelector('#gd-status[data-state="converged"]', { timeout: 20_000 });
+    expect(await data(page, '#gd-verdict', 'comparison')).toBe('slower');
+    expect(await page.textContent('#gd-verdict')).toMatch(/overshoots.*Lower η or μ/);
+    expect(page.url()).toContain('mu=0.9');
+    // Adam shows β₁ instead.
+    await page.selectOption('#gd-optimizer', 'adam');
+    expect(await page.isVisible('#gd-beta1')).toBe(true);
+    expect(await page.isVisible('#gd-mu')).toBe(false);
+    await close(w);
+  });
+
+  test('the 1-D parabola stops playing when the ball reaches the minimum', async () => {
+    const w = await open('/gradient_descent.html');
+    const { page } = w;
+    await page.locator('#oned-lr').fill(String(Math.log10(0.4)));
+    await page.click('#oned-play');
+    await page.waitForSelector('#oned-status[data-state="converged"]', { timeout: 20_000 });
+    const steps = await data(page, '#oned-status', 'steps');
+    expect(await page.getAttribute('#oned-play', 'aria-pressed')).toBe('false');
+    await page.waitForTimeout(800);
+    expect(await data(page, '#oned-status', 'steps')).toBe(steps);
+    // η = 1: the ball jumps between two mirror points; named, and play stops.
+    await page.locator('#oned-lr').fill('0');
+    expect(await page.textContent('output[for="oned-lr"]')).toBe('1');
+    await page.click('#oned-play');
+    await page.waitForSelector('#oned-status[data-state="oscillating"]', { timeout: 20_000 });
+    expect(await page.textContent('#oned-status')).toMatch(/^Oscillating/);
+    await close(w);
+  });
+});
