@@ -6,23 +6,29 @@
  */
 import {
   DEFAULT_FASHION_MNIST_DIR,
-  loadCsv,
+  DEFAULT_MAX_CLASSES,
+  encodedFeatureNames,
+  encodeRows,
+  fitFills,
+  inspectTable,
   loadFashionMnist,
   loadIdxDataset,
-  loadJsonRecords,
   loadMnist,
   Random,
   slice,
+  splitIndices,
   standardize,
   syntheticDatasets,
   Tensor,
   trainTestSplit,
+  type MissingPolicy,
   type SyntheticDatasetName,
-  type TableDataset,
+  type TablePlan,
   type TableTask,
 } from '../node.js';
 import { CliError } from './errors.js';
 import { didYouMean } from './suggest.js';
+import { readTableFile, spellFlag } from './table-source.js';
 import type { Source } from './values.js';
 
 export type DataSpec =
@@ -106,6 +112,32 @@ export interface DataOptions {
   seed: number;
   /** Scale table features to mean 0, std 1 (measured on the training part). */
   standardize: boolean;
+  /** Regression: train on the target scaled to mean 0, std 1 (figures and predictions stay in its units). */
+  standardizeTarget?: boolean;
+  /** Table columns: features by name, columns to leave out, columns to one-hot encode. */
+  features?: string[];
+  drop?: string[];
+  categorical?: string[];
+  /** Missing cells: error (default), drop, mean, median. */
+  missing?: MissingPolicy;
+  /** CSV field separator (default: detected) and decimal mark (default: detected). */
+  delimiter?: string;
+  decimal?: '.' | ',';
+  /** Most classes a target (or IDX labels) may have. */
+  maxClasses?: number;
+}
+
+/** Where a table's rows came from and which of them trained: evaluate checks the file and uses the test rows. */
+export interface TableSplitRecord {
+  /** The file, resolved (so a run is evaluated from any directory). */
+  file: string;
+  sha256: string;
+  /** CSV field separator used (null for JSON). */
+  delimiter: string | null;
+  /** Rows of the file (data rows, header excluded; row 0 is the first). */
+  rows: number;
+  train: number[];
+  test: number[];
 }
 
 /** How raw inputs are turned into what the model sees; saved with the model for evaluate/predict. */
@@ -121,6 +153,12 @@ export interface Preprocessing {
   targetName: string | null;
   /** Per-feature mean and std subtracted and divided (null: features used as they are). */
   scaling: { mean: number[]; std: number[] } | null;
+  /** Tables: how cells become features (columns, categories, fills, class names); absent for images and synthetic sets. */
+  table?: TablePlan | null;
+  /** Regression trained on (y - mean) / std; the saved model's output layer undoes it, so it predicts in the target's units. */
+  targetScaling?: { mean: number; std: number } | null;
+  /** Tables: the file and the rows that trained and tested. */
+  split?: TableSplitRecord | null;
 }
 
 export interface LoadedData {
@@ -133,6 +171,8 @@ export interface LoadedData {
   /** Outputs of a regression target (1 for one column); 0 for classification. */
   targetDim: number;
   preprocessing: Preprocessing;
+  /** Decisions taken on the data without being asked (task, columns, missing rows), one sentence each, for the header. */
+  notes: string[];
 }
 
 const SYNTHETIC_DEFAULT_SAMPLES = 1000;
@@ -157,7 +197,7 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
     }
     case 'idx': {
       const set = loadIdxDataset(spec.images, spec.labels);
-      const numClasses = maxLabel(set.labels) + 1;
+      const numClasses = checkedClassCount(spec.labels, set.labels, options.maxClasses ?? DEFAULT_MAX_CLASSES);
       const [x, y] = limit(set.x, set.labels, options.samples === undefined ? undefined : Math.ceil(options.samples / (1 - options.testSplit)));
       const split = trainTestSplit(x, y, { testSize: options.testSplit, seed: options.seed, stratify: true });
       return images(`IDX files ${spec.images}, ${spec.labels}`, split.xTrain, split.yTrain, split.xTest, split.yTest, numClasses, null);
@@ -167,11 +207,7 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
       if (options.target === undefined) {
         throw new CliError(`--data ${spec.kind}:${spec.path} needs --target COLUMN: the ${spec.kind === 'csv' ? 'column' : 'key'} to predict`);
       }
-      const table =
-        spec.kind === 'csv'
-          ? loadCsv(spec.path, { target: options.target, task: options.task })
-          : loadJsonRecords(spec.path, { target: options.target, task: options.task });
-      return fromTable(`${spec.path}`, table, options);
+      return fromTable(spec.path, spec.kind, { ...options, target: options.target });
     }
     case 'synthetic': {
       const n = options.samples === undefined ? SYNTHETIC_DEFAULT_SAMPLES : Math.ceil(options.samples / (1 - options.testSplit));
@@ -207,12 +243,54 @@ function images(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTe
   });
 }
 
-function fromTable(name: string, table: TableDataset, options: DataOptions): LoadedData {
-  const classification = table.task === 'classification';
-  const [x, y] = limit(table.x, table.y, options.samples === undefined ? undefined : Math.ceil(options.samples / (1 - options.testSplit)));
-  if (x.shape[0]! < 2) throw new CliError(`${name}: has ${x.shape[0]} row; training needs at least 2 (one to train on, one to test)`);
-  const split = trainTestSplit(x, y, { testSize: options.testSplit, seed: options.seed, stratify: classification && canStratify(y) });
-  let { xTrain, xTest } = split;
+/**
+ * A table file: column roles and the task decided on all rows (each decision said), a random
+ * split (stratified for classes) recorded by row index, missing-value fills and scaling
+ * measured on the training rows only.
+ */
+function fromTable(file: string, kind: 'csv' | 'json', options: DataOptions & { target: string }): LoadedData {
+  const source = readTableFile(file, kind, options.delimiter);
+  const { table } = source;
+  const inspection = inspectTable(table, {
+    target: options.target,
+    task: options.task,
+    missing: options.missing ?? 'error',
+    decimal: options.decimal ?? 'auto',
+    spell: spellFlag,
+    ...(options.features ? { features: options.features } : {}),
+    ...(options.drop ? { drop: options.drop } : {}),
+    ...(options.categorical ? { categorical: options.categorical } : {}),
+    ...(options.maxClasses !== undefined ? { maxClasses: options.maxClasses } : {}),
+  });
+  const notes = [`Task:     ${inspection.taskLine}`, ...source.notes.map((n) => `Columns:  ${n}`), ...inspection.decisions.map((d) => `Columns:  ${d}`)];
+  const candidates = inspection.rows;
+  if (candidates.length < 2) throw new CliError(`${file}: has ${candidates.length} usable row; training needs at least 2 (one to train on, one to test)`);
+  const labels = inspection.labels;
+  const random = new Random(options.seed);
+  const stratified = labels !== null && canStratifyLabels(labels);
+
+  // --samples: a random (stratified) draw of the rows, not the first ones of the file.
+  let pool: Int32Array = Int32Array.from(candidates.keys());
+  if (options.samples !== undefined) {
+    const wanted = Math.ceil(options.samples / (1 - options.testSplit));
+    if (wanted < candidates.length) {
+      const draw = splitIndices(candidates.length, { testSize: wanted, random, ...(stratified ? { labels } : {}) });
+      pool = draw.test.sort();
+      notes.push(`Rows:     --samples ${options.samples}: a random${stratified ? ', stratified' : ''} draw of ${wanted} of the ${candidates.length} rows (train and test)`);
+    }
+  }
+  const poolLabels = labels === null ? null : Int32Array.from(pool, (k) => labels[k]!);
+  const split = splitIndices(pool.length, { testSize: options.testSplit, random, ...(poolLabels !== null && canStratifyLabels(poolLabels) ? { labels: poolLabels } : {}) });
+  const trainRows = Array.from(split.train, (k) => candidates[pool[k]!]!);
+  const testRows = Array.from(split.test, (k) => candidates[pool[k]!]!);
+
+  const filled = fitFills(inspection.plan, table, trainRows);
+  notes.push(...filled.decisions.map((d) => `Columns:  ${d}`));
+  const plan = filled.plan;
+  const train = encodeRows(plan, table, trainRows, { target: true, extraColumns: 'ignore', spell: spellFlag });
+  const test = encodeRows(plan, table, testRows, { target: true, extraColumns: 'ignore', spell: spellFlag });
+  let xTrain = train.x;
+  let xTest = test.x;
   let scaling: Preprocessing['scaling'] = null;
   if (options.standardize) {
     // Measured on the training part only: the test set must not leak into training.
@@ -221,24 +299,53 @@ function fromTable(name: string, table: TableDataset, options: DataOptions): Loa
     xTest = standardize(xTest, scaled).x;
     scaling = { mean: Array.from(scaled.mean), std: Array.from(scaled.std) };
   }
-  return finish(name, xTrain, split.yTrain, xTest, split.yTest, {
-    task: table.task,
-    numClasses: table.numClasses,
-    classNames: table.classNames ?? null,
-    featureNames: table.featureNames,
-    targetName: table.targetName,
-    scaling,
-  });
+  let yTrain = train.y!;
+  let targetScaling: Preprocessing['targetScaling'] = null;
+  if (plan.task === 'regression' && options.standardizeTarget !== false) {
+    const { mean, std } = meanAndStd(yTrain.data);
+    targetScaling = { mean, std };
+    yTrain = new Tensor(Float32Array.from(yTrain.data, (v) => (v - mean) / std), yTrain.shape);
+    notes.push(
+      `Target:   '${plan.target}' trained as (y - ${formatFigure(mean)}) / ${formatFigure(std)} (training rows); the saved model undoes it: ` +
+        `test figures and predictions are in the target's units, epoch losses in standard deviations (--no-standardize-target: raw values)`,
+    );
+  }
+  return {
+    ...finish(file, xTrain, yTrain, xTest, test.y!, {
+      task: plan.task,
+      numClasses: plan.classNames?.length ?? 0,
+      classNames: plan.classNames,
+      featureNames: encodedFeatureNames(plan),
+      targetName: plan.target,
+      scaling,
+      table: plan,
+      targetScaling,
+      split: { file: source.absolutePath, sha256: source.sha256, delimiter: source.delimiter, rows: table.rows.length, train: trainRows, test: testRows },
+    }),
+    notes,
+  };
 }
 
-/** Stratifying needs at least two samples of every class; tiny tables split plainly. */
-function canStratify(labels: Tensor): boolean {
+function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < values.length; i++) mean += values[i]! / values.length;
+  let variance = 0;
+  for (let i = 0; i < values.length; i++) variance += (values[i]! - mean) ** 2 / values.length;
+  const std = Math.sqrt(variance);
+  return { mean, std: std > 0 ? std : 1 };
+}
+
+function formatFigure(v: number): string {
+  return String(Number(v.toPrecision(4)));
+}
+
+function canStratifyLabels(labels: Int32Array): boolean {
   const counts = new Map<number, number>();
-  for (const v of labels.data) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const v of labels) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.values()].every((c) => c >= 2);
 }
 
-function finish(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTest: Tensor, rest: Omit<Preprocessing, 'inputDim'>): LoadedData {
+function finish(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTest: Tensor, rest: Omit<Preprocessing, 'inputDim'>): Omit<LoadedData, 'notes'> & { notes: string[] } {
   const inputDim = xTrain.shape[1]!;
   const targetDim = rest.task === 'regression' ? (yTrain.shape[1] ?? 1) : 0;
   const what = rest.task === 'classification' ? `${rest.numClasses} classes` : `regression on ${targetDim === 1 ? `'${rest.targetName ?? 'y'}'` : `${targetDim} targets`}`;
@@ -250,6 +357,7 @@ function finish(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTe
     yTest,
     targetDim,
     preprocessing: { inputDim, ...rest },
+    notes: [],
   };
 }
 
@@ -260,10 +368,18 @@ function limit(x: Tensor, y: Tensor, count: number | undefined): [Tensor, Tensor
   return [slice(x, 0, count), slice(y, 0, count)];
 }
 
-function maxLabel(labels: Tensor): number {
+/**
+ * Classes of IDX labels (the largest label + 1), bounded: a corrupt label (2^31 - 1) would
+ * otherwise ask for a confusion matrix of billions of cells.
+ */
+function checkedClassCount(file: string, labels: Tensor, maxClasses: number): number {
   let max = 0;
-  for (const v of labels.data) if (v > max) max = v;
-  return max;
+  for (let i = 0; i < labels.data.length; i++) {
+    const v = labels.data[i]!;
+    if (v >= maxClasses) throw new CliError(`${file}: label ${i} is ${v}, which would make ${v + 1} classes, more than ${maxClasses}; if the file really has that many classes raise --max-classes`);
+    if (v > max) max = v;
+  }
+  return max + 1;
 }
 
 /** True when every regression target is a whole number >= 0: they can be read as class labels. */

@@ -79,6 +79,15 @@ export async function readData(settings: TrainSettings, taskOverride?: 'classifi
     testSplit: settings.testSplit,
     seed: settings.seed,
     standardize: settings.standardize,
+    // The output layer undoes the target's scaling only when it is linear (the regression default).
+    standardizeTarget: settings.standardizeTarget !== false && (settings.outputActivation === undefined || settings.outputActivation === 'linear'),
+    missing: settings.missing ?? 'error',
+    ...(settings.features !== undefined ? { features: settings.features } : {}),
+    ...(settings.drop !== undefined ? { drop: settings.drop } : {}),
+    ...(settings.categorical !== undefined ? { categorical: settings.categorical } : {}),
+    ...(settings.delimiter !== undefined ? { delimiter: settings.delimiter } : {}),
+    ...(settings.decimal !== undefined ? { decimal: settings.decimal } : {}),
+    ...(settings.maxClasses !== undefined ? { maxClasses: settings.maxClasses } : {}),
   });
   if (settings.outliers !== undefined) data = withOutliers(data, settings.outliers, settings.seed).data;
   return { spec, data };

@@ -4,7 +4,7 @@
  * checked here, before anything is loaded or written, so a typo costs nothing.
  */
 import { readFileSync } from 'node:fs';
-import { optimizerNames, type OptimizerName } from '../node.js';
+import { DEFAULT_MAX_CLASSES, MISSING_POLICIES, optimizerNames, type MissingPolicy, type OptimizerName } from '../node.js';
 import { CliError } from './errors.js';
 import { didYouMean } from './suggest.js';
 import { checkActivationName, checkLossName } from './task.js';
@@ -37,6 +37,20 @@ export interface TrainSettings {
   seed: number;
   backend: string;
   standardize: boolean;
+  /** Tables: feature columns by name, columns to leave out, columns to one-hot encode. */
+  features?: string[];
+  drop?: string[];
+  categorical?: string[];
+  /** Tables: what to do with missing cells. */
+  missing: MissingPolicy;
+  /** CSV field separator (default: detected from the first line). */
+  delimiter?: string;
+  /** Decimal mark of table numbers (default: detected). */
+  decimal?: '.' | ',';
+  /** Most classes a target may have. */
+  maxClasses?: number;
+  /** Regression: train on the standardized target (default true). */
+  standardizeTarget: boolean;
 }
 
 /** How the run talks (not part of what it computes). */
@@ -61,7 +75,14 @@ const opt = (key: Key, flag: string, help: string, check: OptionSpec['check']): 
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('data', '--data <source>', 'mnist (built in), fashion-mnist[:DIR], idx:IMAGES,LABELS, csv:FILE, json:FILE, or a synthetic set: xor, circles, spiral, gauss, line, plane (default: mnist)', v.text),
   opt('target', '--target <column>', 'column (CSV) or key (JSON) to predict', v.text),
-  opt('task', '--task <task>', 'auto, classification or regression: how to read a table target (default: auto, numbers are regression)', (x, s) => v.choice(x, ['auto', 'classification', 'regression'], s)),
+  opt('task', '--task <task>', 'auto, classification or regression: how to read a table target (default: auto: text and whole numbers with at most 10 different values are classes, other numbers regression; the decision is printed)', (x, s) => v.choice(x, ['auto', 'classification', 'regression'], s)),
+  opt('features', '--features <columns>', 'table columns to use as features, e.g. a,b,c (default: all but the target and --drop)', (x, s) => columnNames(x, s)),
+  opt('drop', '--drop <columns>', 'table columns to leave out, e.g. id,name (IDs, names, free text)', (x, s) => columnNames(x, s)),
+  opt('categorical', '--categorical <columns>', 'table columns to one-hot encode even if they hold numbers (text columns are detected and reported)', (x, s) => columnNames(x, s)),
+  opt('missing', '--missing <policy>', 'missing cells (empty, NA, NaN, null, ?): error (default; names them), drop (leave those rows out), mean or median (fill features from the training rows)', (x, s) => v.choice(x, MISSING_POLICIES, s)),
+  opt('delimiter', '--delimiter <char>', "CSV field separator, e.g. ';' or tab (default: detected from the first line, and reported)", delimiterValue),
+  opt('decimal', '--decimal <mark>', "decimal mark of table numbers: . or , (default: detected, and reported; Spanish spreadsheets write 3,5)", (x, s) => v.choice(x, ['.', ','] as const, s)),
+  opt('maxClasses', '--max-classes <n>', `most classes a target may have (default: ${DEFAULT_MAX_CLASSES}); more is usually a numeric target or a corrupt label`, v.positiveInteger),
   opt('samples', '--samples <n>', 'train on at most n samples (synthetic sets: generate this many); quick experiments', v.positiveInteger),
   opt('testSplit', '--test-split <fraction>', 'share kept apart as the test set when the data has none (default: 0.2)', (x, s) => v.fraction(x, s, false)),
   opt('outliers', '--outliers <fraction>', 'regression: turn this share of the training targets into far outliers (to compare mse and mae)', (x, s) => v.fraction(x, s, false)),
@@ -80,7 +101,24 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('seed', '--seed <n>', 'seed of initial weights, data order and generated data: same seed, same run (default: 42)', v.integer),
   opt('backend', '--backend <name>', 'kernels to compute with: auto (the fastest that works here), native, wasm or js (default: auto; see gradiente info)', v.text),
   opt('standardize', '--no-standardize', 'keep table features as they are (default: scale each to mean 0, std 1)', v.bool),
+  opt('standardizeTarget', '--no-standardize-target', 'regression: train on the raw target values (default: scaled to mean 0, std 1 for training; figures and predictions stay in its units)', v.bool),
 ];
+
+/** Column names: "a,b" (a flag) or ["a", "b"] (a config file). */
+function columnNames(value: unknown, source: v.Source): string[] {
+  const names = v.list(value, source).map((item) => v.text(item, source));
+  if (names.length === 0) throw new CliError(`${source.label}: name at least one column, e.g. ${source.label.split(' ')[0]} a,b`);
+  return names;
+}
+
+/** One character; "tab" or "\t" for a tab. */
+function delimiterValue(value: unknown, source: v.Source): string {
+  if (value === 'tab' || value === '\\t' || value === '\t') return '\t';
+  if (typeof value !== 'string' || value.length !== 1 || /["\r\n]/.test(value)) {
+    throw new CliError(`${source.label}: expected one character such as ';' or ',' (or tab), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
 
 const KEYS = TRAIN_OPTIONS.map((o) => o.key);
 const DISPLAY_KEYS = ['json', 'jsonIterations', 'quiet'] as const;
@@ -178,8 +216,10 @@ export function resolveSettings(layered: Layered): TrainSettings {
     seed: given.seed ?? 42,
     backend: given.backend ?? 'auto',
     standardize: given.standardize ?? true,
+    missing: given.missing ?? 'error',
+    standardizeTarget: given.standardizeTarget ?? true,
   };
-  for (const key of ['target', 'samples', 'outliers', 'outputActivation', 'loss', 'momentum', 'earlyStopping'] as const) {
+  for (const key of ['target', 'samples', 'outliers', 'outputActivation', 'loss', 'momentum', 'earlyStopping', 'features', 'drop', 'categorical', 'delimiter', 'decimal', 'maxClasses'] as const) {
     if (given[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = given[key];
   }
   checkConsistency(settings);

@@ -8,7 +8,7 @@
  */
 import { CsvError, parse } from 'csv-parse/browser/esm/sync';
 import { DataFormatError, ValueError } from '../errors.js';
-import { tableToDataset, type TableDataset, type TableOptions } from './table.js';
+import { tableToDataset, type CellTable, type TableDataset, type TableOptions } from './table.js';
 import { shortText } from './table-plan.js';
 
 export interface CsvOptions extends TableOptions {
@@ -86,17 +86,20 @@ export function readCsvCells(text: string, options: Pick<CsvOptions, 'header' | 
  * column is read). `sourceName` names the text in error messages (a file name, say).
  */
 export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV text'): TableDataset {
-  const { columns, rows, lines } = readCsvCells(text, options, sourceName);
-  return tableToDataset(
-    {
-      columns,
-      rows,
-      locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${shortText(columns[j]!)}')`,
-      missingTarget: (target) =>
-        `${sourceName}: no column named '${target}' to use as the target; the columns are: ${columns.map((c) => `'${c}'`).join(', ')}`,
-    },
-    options,
-  );
+  return tableToDataset(csvTable(readCsvCells(text, options, sourceName), sourceName), options);
+}
+
+/** CSV cells as a table whose cells are located by file, line and column (for the table rules of table-plan.ts). */
+export function csvTable(cells: CsvCells, sourceName = 'CSV text'): CellTable {
+  const { columns, rows, lines } = cells;
+  return {
+    columns,
+    rows,
+    source: sourceName,
+    locate: (i, j) => `${sourceName}: line ${lines[i]}, column ${j + 1} ('${shortText(columns[j]!)}')`,
+    missingTarget: (target) =>
+      `${sourceName}: no column named '${shortText(target)}' to use as the target; the columns are: ${columns.map((c) => `'${shortText(c, 24)}'`).join(', ')}`,
+  };
 }
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;

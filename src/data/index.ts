@@ -2,6 +2,8 @@
 export { DataLoader, type DataLoaderOptions, type Batch } from './dataloader.js';
 export {
   trainTestSplit,
+  splitIndices,
+  type SplitIndicesOptions,
   oneHot,
   argmax,
   standardize,
@@ -24,8 +26,9 @@ export {
   type SyntheticDatasetName,
 } from './synthetic.js';
 export { loadMnistDigits, loadMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
+export { mnistFromBytes, mnistToBytes } from './mnist-bytes.js';
 export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
-export { parseCsv, readCsvCells, detectDelimiter, type CsvOptions, type CsvCells } from './csv.js';
+export { parseCsv, readCsvCells, csvTable, detectDelimiter, type CsvOptions, type CsvCells } from './csv.js';
 export {
   inspectTable,
   fitFills,
@@ -44,5 +47,5 @@ export {
   type EncodeOptions,
   type EncodedRows,
 } from './table-plan.js';
-export { parseJsonRecords, recordsToDataset, type JsonRecordsOptions } from './json.js';
+export { parseJsonRecords, recordsToDataset, recordsTable, jsonTable, type JsonRecordsOptions } from './json.js';
 export { parseIdx, idxToDataset, type IdxData, type IdxArray, type IdxType, type IdxDataset, type IdxDatasetOptions } from './idx.js';

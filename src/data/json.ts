@@ -4,22 +4,33 @@
  * the first record fix the columns and their order.
  */
 import { DataFormatError } from '../errors.js';
-import { tableToDataset, type Cell, type TableDataset, type TableOptions } from './table.js';
+import { tableToDataset, type Cell, type CellTable, type TableDataset, type TableOptions } from './table.js';
+import { shortText } from './table-plan.js';
 
 export type JsonRecordsOptions = TableOptions;
 
 export function parseJsonRecords(text: string, options: JsonRecordsOptions, sourceName = 'JSON text'): TableDataset {
+  return tableToDataset(jsonTable(text, sourceName), options);
+}
+
+/** JSON text of records as a table of cells. */
+export function jsonTable(text: string, sourceName = 'JSON text'): CellTable {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new DataFormatError(`${sourceName}: is not valid JSON (${(error as Error).message})`);
   }
-  return recordsToDataset(value, options, sourceName);
+  return recordsTable(value, sourceName);
 }
 
 /** The same for records already parsed (a fetched or built array of objects). */
 export function recordsToDataset(value: unknown, options: JsonRecordsOptions, sourceName = 'records'): TableDataset {
+  return tableToDataset(recordsTable(value, sourceName), options);
+}
+
+/** Records as a table whose cells are located by record and key (for the table rules of table-plan.ts). */
+export function recordsTable(value: unknown, sourceName = 'records'): CellTable {
   if (!Array.isArray(value)) {
     throw new DataFormatError(`${sourceName}: expected an array of records ([{...}, {...}]), found ${kindOf(value)} at the top level`);
   }
@@ -52,16 +63,14 @@ export function recordsToDataset(value: unknown, options: JsonRecordsOptions, so
     });
   });
 
-  return tableToDataset(
-    {
-      columns,
-      rows,
-      locate: (i, j) => `${sourceName}: record ${i}, key '${columns[j]}'`,
-      missingTarget: (target) =>
-        `${sourceName}: record 0 has no key '${target}' to use as the target; its keys are: ${columns.map((c) => `'${c}'`).join(', ')}`,
-    },
-    options,
-  );
+  return {
+    columns,
+    rows,
+    source: sourceName,
+    locate: (i, j) => `${sourceName}: record ${i}, key '${shortText(columns[j]!)}'`,
+    missingTarget: (target) =>
+      `${sourceName}: record 0 has no key '${shortText(target)}' to use as the target; its keys are: ${columns.map((c) => `'${shortText(c, 24)}'`).join(', ')}`,
+  };
 }
 
 function kindOf(value: unknown): string {

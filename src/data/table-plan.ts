@@ -207,8 +207,9 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
   if (featureNames.length === 0) throw new DataFormatError(`no feature columns are left (the target is '${target}'${options.drop?.length ? `, ${spell('drop', options.drop.join(','))}` : ''}); a model needs at least one input column`);
   const featureColumns = featureNames.map((name) => table.columns.indexOf(name));
   const ignored = table.columns.filter((c) => c !== target && !featureNames.includes(c));
-  if (options.features && ignored.length > 0) decisions.push(`columns not among the features, left out: ${list(ignored)}`);
-  else if (ignored.length > 0) decisions.push(`columns left out (${spell('drop', ignored.join(','))}): ${list(ignored)}`);
+  if (ignored.length > 0) {
+    decisions.push(options.features ? `columns not among ${spell('features', featureNames.join(','))}, left out: ${list(ignored)}` : `left out ${ignored.length === 1 ? 'column' : 'columns'} ${list(ignored)}, as ${spell('drop', ignored.join(','))} asks`);
+  }
 
   let decimal: '.' | ',' = options.decimal === ',' ? ',' : '.';
   if (options.decimal === 'auto') {
@@ -314,7 +315,7 @@ function planColumn(
   const categories = sortNames(texts());
   if (categories.length > maxCategories) {
     throw new DataFormatError(
-      `column '${shortText(name)}' holds text with ${categories.length} different values in ${present.length} rows (an ID or free text?); leave it out with ${spell('drop', name)}, or one-hot encode it anyway with ${spell('categorical', name)}`,
+      `${table.source ? `${table.source}: ` : ''}column '${shortText(name)}' holds text with ${categories.length} different values in ${present.length} rows (an ID or free text?); leave it out with ${spell('drop', name)}, or one-hot encode it anyway with ${spell('categorical', name)}`,
     );
   }
   decisions.push(`column '${name}': text, one-hot encoded as ${categories.length} columns (${list(categories)})`);
@@ -406,20 +407,24 @@ export function fitFills(plan: TablePlan, table: CellTable, trainRows: ArrayLike
       else values.push(cell);
     }
     if (missingCells === 0 && !tableHasMissing(table, j)) return column;
-    if (values.length === 0) throw new DataFormatError(`column '${column.name}' has no values in the training rows to fill its missing cells with; leave it out (drop)`);
+    if (values.length === 0) throw new DataFormatError(`${table.source ? `${table.source}: ` : ''}column '${column.name}' has no values in the training rows to fill its missing cells with; leave it out (drop)`);
     if (column.kind === 'category') {
       const counts = new Map<string, number>();
       for (const cell of values) counts.set(cellText(cell, plan.decimal), (counts.get(cellText(cell, plan.decimal)) ?? 0) + 1);
       const fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-      decisions.push(`column '${column.name}': ${missingCells} missing cells filled with its most frequent category '${shortText(fill, 24)}'`);
+      decisions.push(`column '${column.name}': ${cells(missingCells)} filled with its most frequent category '${shortText(fill, 24)}'`);
       return { ...column, fill };
     }
     const numbers = values.map((cell) => (column.kind === 'year' ? yearOf(cell) : parseNumber(cell, plan.decimal))).filter((v): v is number => v !== null && Number.isFinite(v));
     const fill = plan.missing === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : median(numbers);
-    decisions.push(`column '${column.name}': ${missingCells} missing cells filled with the ${plan.missing} of the training rows, ${Number(fill.toPrecision(6))}`);
+    decisions.push(`column '${column.name}': ${cells(missingCells)} filled with the ${plan.missing} of the training rows, ${Number(fill.toPrecision(6))}`);
     return { ...column, fill };
   });
   return { plan: { ...plan, columns }, decisions };
+}
+
+function cells(count: number): string {
+  return `${count} missing ${count === 1 ? 'cell' : 'cells'}`;
 }
 
 function tableHasMissing(table: CellTable, j: number): boolean {
@@ -449,7 +454,7 @@ function columnIndex(table: CellTable, plan: TablePlan, use: 'train' | 'new', ex
     const unknown = table.columns.find((c) => !known.has(c));
     if (unknown !== undefined) {
       throw new DataFormatError(
-        `column '${shortText(unknown)}' is neither one of the model's features (${list(plan.columns.map((c) => c.name), 12)}) nor its target ('${plan.target}'); drop it`,
+        `${table.source ? `${table.source}: ` : ''}column '${shortText(unknown)}' is neither one of the model's features (${list(plan.columns.map((c) => c.name), 12)}) nor its target ('${plan.target}'); drop it`,
       );
     }
   }

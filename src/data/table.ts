@@ -43,6 +43,8 @@ export type Cell = string | number | boolean | null | undefined;
 export interface CellTable {
   columns: readonly string[];
   rows: readonly (readonly Cell[])[];
+  /** The file or text the table came from, for messages about the whole table. */
+  source?: string;
   /** Where a cell is in the source, e.g. "data.csv: line 4, column 2 ('age')". */
   locate(row: number, column: number): string;
   /** Error text for a column that is not there, e.g. "data.csv: no column named 'y' to use as the target; ...". */

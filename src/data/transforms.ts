@@ -36,17 +36,41 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: TrainTestSplitOpti
   if (numRows(y, 'trainTestSplit', 'y') !== n) {
     throw new ShapeError(`trainTestSplit: x has ${n} samples (shape ${formatShape(x.shape)}) but y has ${y.shape[0]} (shape ${formatShape(y.shape)})`);
   }
-  const nTest = resolveTestCount(testSize, n);
-  const random = generatorFor(seed, options.random);
-  const { train, test } = stratify
-    ? stratifiedIndices(classLabels(y, 'trainTestSplit (stratify)'), nTest, shuffle ? random : null)
-    : plainIndices(n, nTest, shuffle ? random : null);
+  const { train, test } = splitIndices(n, {
+    testSize,
+    shuffle,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(options.random !== undefined ? { random: options.random } : {}),
+    ...(stratify ? { labels: classLabels(y, 'trainTestSplit (stratify)') } : {}),
+  });
   return {
     xTrain: takeRows(x, train),
     yTrain: takeRows(y, train),
     xTest: takeRows(x, test),
     yTest: takeRows(y, test),
   };
+}
+
+export interface SplitIndicesOptions {
+  /** Share of the n rows for the test part: a fraction in (0, 1) or a count. Default 0.2. */
+  testSize?: number;
+  shuffle?: boolean;
+  seed?: number;
+  random?: Random;
+  /** Class label of every row: each class keeps its share in both parts (stratified). */
+  labels?: Int32Array;
+}
+
+/**
+ * Which of n rows go to training and which to test, as row indices: trainTestSplit's rule,
+ * for callers that keep rows elsewhere (a table read once, split, and recorded by index).
+ */
+export function splitIndices(n: number, options: SplitIndicesOptions = {}): { train: Int32Array; test: Int32Array } {
+  const { testSize = 0.2, shuffle = true } = options;
+  const nTest = resolveTestCount(testSize, n);
+  const random = generatorFor(options.seed, options.random);
+  if (options.labels !== undefined && options.labels.length !== n) throw new ShapeError(`splitIndices: ${options.labels.length} labels for ${n} rows`);
+  return options.labels !== undefined ? stratifiedIndices(options.labels, nTest, shuffle ? random : null) : plainIndices(n, nTest, shuffle ? random : null);
 }
 
 function resolveTestCount(testSize: number, n: number): number {

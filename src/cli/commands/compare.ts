@@ -12,6 +12,7 @@ import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, count, gradientDescentKind, learningRateText, weightsAreFinite } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel } from '../evaluation.js';
+import { foldTargetScaling } from '../target-scaling.js';
 import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
 import { ClockRecorder, GradientNormRecorder, type HistoryJson } from '../recorders.js';
@@ -137,6 +138,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
       random: new Random((settings.seed ^ 0x9e3779b9) >>> 0),
       callbacks: [new ProgressPrinter({ mode, stream: console.stdout, prefix: `[${label}] `, jsonFields: { run: label } }), norms, clock],
     });
+    foldTargetScaling(run.model, run.data.preprocessing); // figures in the target's units
     const finite = weightsAreFinite(run.model);
     const evaluation = finite ? evaluateModel(run.model, run.data.xTest, run.data.yTest, run.yTest, run.data.preprocessing) : null;
     const test = evaluation === null ? null : { ...evaluation.metrics, ...regressionErrors(run.data.preprocessing.task, run.yTest, run.model.predict(run.data.xTest)) };

@@ -1,4 +1,5 @@
 /** gradiente evaluate: loss, metrics and confusion matrix of a trained model on labelled data. */
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { concat, type Tensor } from '../../node.js';
 import { describeDataSpec, parseDataSpec } from '../data-source.js';
@@ -8,6 +9,7 @@ import { confusionText, evaluateModel } from '../evaluation.js';
 import { formatValues } from '../progress.js';
 import { readInputTable, loadSavedRun, type SavedRun } from '../saved-model.js';
 import { readData, useBackend } from '../session.js';
+import { readTableInput, readTestRows, tableInputFlags } from '../table-input.js';
 import { encodeTargets } from '../task.js';
 import { flagSource } from '../values.js';
 import { addCommonOptions, flagsGiven } from './common.js';
@@ -29,6 +31,8 @@ export function registerEvaluate(program: Command): void {
     .option('--data <source>', 'labelled data, as for train (default: the data the model trained on)')
     .option('--target <column>', 'column (CSV) or key (JSON) holding the true values (default: the one it trained on)')
     .option('--backend <name>', 'auto, wasm or js (default: auto)')
+    .option('--delimiter <char>', "CSV field separator of --data (default: the training file's)")
+    .option('--unknown-category <choice>', 'a category the model never saw: error (default) or zeros (all its one-hot columns 0)')
     .option('--json', 'print one JSON object');
   addCommonOptions(cmd);
   cmd.addHelpText('after', EXAMPLES);
@@ -39,6 +43,23 @@ export function registerEvaluate(program: Command): void {
 
 /** The samples to evaluate on, as the model's inputs and the true labels / values. */
 async function evaluationData(saved: SavedRun, flags: Record<string, unknown>): Promise<{ x: Tensor; y: Tensor; what: string }> {
+  const pre = saved.preprocessing;
+  if (typeof flags.target === 'string' && pre.targetName !== null && flags.target !== pre.targetName) {
+    throw new CliError(`--target ${flags.target}: the model predicts '${pre.targetName}'; evaluate compares its outputs with that column (leave out --target, or name '${pre.targetName}')`);
+  }
+  if (pre.table && pre.split) {
+    // A table run: its file and test rows are recorded; columns are matched by name.
+    const { unknownCategory, delimiter } = tableInputFlags(flags);
+    const requestedPath = typeof flags.data === 'string' ? tablePath(flags.data) : pre.split.file;
+    if (requestedPath !== null && path.resolve(requestedPath) === pre.split.file) {
+      const input = readTestRows({ ...pre, table: pre.table, split: pre.split }, requestedPath, unknownCategory ? { unknownCategory } : {});
+      return { x: input.x, y: input.y!, what: `${requestedPath}: the test part, ${input.rows} of ${pre.split.rows} rows (file unchanged since training${leftOutText(input.leftOut)})` };
+    }
+    if (requestedPath !== null) {
+      const input = readTableInput(requestedPath, { ...pre, table: pre.table }, { needTarget: true, ...(unknownCategory ? { unknownCategory } : {}), ...(delimiter !== undefined ? { delimiter } : {}) });
+      return { x: input.x, y: input.y!, what: `${requestedPath}: all ${input.rows} rows${leftOutText(input.leftOut)}` };
+    }
+  }
   const trainedOn = saved.settings.data;
   const requested = typeof flags.data === 'string' ? flags.data : trainedOn;
   const spec = parseDataSpec(requested, flagSource('--data'));
@@ -63,6 +84,16 @@ async function evaluationData(saved: SavedRun, flags: Record<string, unknown>): 
   delete settings.outliers;
   const { data } = await readData(settings);
   return { x: concat([data.xTrain, data.xTest], 0), y: concat([data.yTrain, data.yTest], 0), what: `${requested}: all ${data.xTrain.shape[0]! + data.xTest.shape[0]!} samples` };
+}
+
+/** The file of a csv:/json: data source (or a bare .csv/.json name), else null. */
+function tablePath(value: string): string | null {
+  const spec = parseDataSpec(value, flagSource('--data'));
+  return spec.kind === 'csv' || spec.kind === 'json' ? spec.path : null;
+}
+
+function leftOutText(count: number): string {
+  return count > 0 ? `; ${count} rows with missing values left out, as in training (--missing drop)` : '';
 }
 
 export async function evaluate(flags: Record<string, unknown>, console: Console): Promise<number> {

@@ -7,6 +7,7 @@ import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { loadSavedRun, readInputTable, type SavedRun } from '../saved-model.js';
 import { useBackend } from '../session.js';
+import { readTableInput, tableInputFlags } from '../table-input.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
 const EXAMPLES = `
@@ -26,7 +27,9 @@ export function registerPredict(program: Command): void {
     .requiredOption('--model <dir>', 'a run directory written by gradiente train, or its model/ directory')
     .requiredOption('--input <file>', 'a CSV file (with a header row) or a JSON array of records')
     .option('--output <file>', 'write the predictions here (.csv or .json); default: CSV on stdout')
-    .option('--backend <name>', 'auto, wasm or js (default: auto)');
+    .option('--backend <name>', 'auto, wasm or js (default: auto)')
+    .option('--delimiter <char>', "CSV field separator of --input (default: the training file's)")
+    .option('--unknown-category <choice>', 'a category the model never saw: error (default) or zeros (all its one-hot columns 0)');
   addCommonOptions(cmd);
   cmd.addHelpText('after', EXAMPLES);
   cmd.action(async (_opts: unknown, command: Command) => {
@@ -85,7 +88,9 @@ export async function predict(flags: Record<string, unknown>, console: Console):
   if (output !== null && !/\.(csv|json)$/i.test(output)) throw new CliError(`--output ${output}: end the file name in .csv or .json to choose the format`);
   await useBackend(typeof flags.backend === 'string' ? flags.backend : 'auto');
   const saved = await loadSavedRun(flags.model as string);
-  const input = readInputTable(flags.input as string, saved.preprocessing, false);
+  const pre = saved.preprocessing;
+  // A table model reads the file with its stored plan (columns by name, categories, fills); older models as before.
+  const input = pre.table ? readTableInput(flags.input as string, { ...pre, table: pre.table }, { needTarget: false, ...tableInputFlags(flags) }) : readInputTable(flags.input as string, pre, false);
   const rows = predictionRows(saved, saved.model.predict(input.x));
   if (output === null) {
     process.stdout.write(toCsv(rows));

@@ -12,6 +12,7 @@ import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, commandLine, count, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
 import { CliError } from '../errors.js';
 import { evaluateModel, type Evaluation } from '../evaluation.js';
+import { foldTargetScaling } from '../target-scaling.js';
 import { exists, freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { InterruptHandler } from '../interrupt.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
@@ -158,6 +159,7 @@ export async function train(flags: Record<string, unknown>, console: Console): P
   const batch = run.batchSize;
   if (talk) {
     console.out(`Data:     ${data.description}`);
+    for (const note of data.notes) console.out(note);
     console.out(`Model:    ${architecture(settings, run.plan, data.preprocessing.inputDim)} (${model.countParameters().toLocaleString('en')} parameters)`);
     console.out(
       `Training: ${settings.optimizer}, ${learningRateText(settings)}, loss ${run.plan.loss}${run.plan.fromLogits ? ' (from logits)' : ''}; batch size ${batch} ` +
@@ -220,6 +222,8 @@ export async function train(flags: Record<string, unknown>, console: Console): P
   const trainingSeconds = clock.seconds();
 
   // The results: written whether training finished, stopped early, diverged or was interrupted.
+  // Training saw the standardized target; from here on (test figures, saved model) it is in the target's units.
+  foldTargetScaling(model, data.preprocessing);
   const evaluation = weightsAreFinite(model) ? evaluateModel(model, data.xTest, data.yTest, run.yTest, data.preprocessing) : null;
   const outputs = await writeOutputs(run, outDir, history, norms, evaluation, trainingSeconds, version, console);
 
