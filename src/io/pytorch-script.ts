@@ -509,8 +509,13 @@ def train(rank, world_size, args):
         write_gradiente_model(model, log)
         say("trained weights: " + os.path.join(HERE, "trained") + " (gradiente import --from " + HERE + ")")
     if distributed:
-        dist.barrier()
-        dist.destroy_process_group()
+        dist.barrier()  # every process is done and trained/ is written
+        # NOTE: in torch 1.13, freeing the DDP wrapper at exit can deadlock: its process group's
+        # destructor joins a gloo thread that waits for the interpreter lock the exiting thread
+        # holds. Nothing is left to save, so the process leaves without running destructors.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def free_port():
