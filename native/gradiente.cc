@@ -520,6 +520,23 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
 // [outer, inner]. Sums accumulate in double (the reference's single-value sum does too).
 // ---------------------------------------------------------------------------------------------
 
+// Sum in double with 32 independent partial sums: each lane is its own chain, so the compiler
+// vectorizes it without reassociating (no -ffast-math) and the adds are not bound by their
+// latency. This is also fit's NaN/Inf gradient check (a sum over every gradient, every step),
+// which a single chain made a tenth of a batch-size-1 step.
+template <typename T>
+static double sumDouble(const T *x, size_t n) {
+  enum { LANES = 32 };
+  double acc[LANES] = {0};
+  size_t r = 0;
+  for (; r + LANES <= n; r += LANES)
+    for (int j = 0; j < LANES; j++) acc[j] += (double)x[r + j];
+  for (; r < n; r++) acc[0] += (double)x[r];
+  for (int width = LANES / 2; width > 0; width /= 2)
+    for (int j = 0; j < width; j++) acc[j] += acc[j + width];
+  return acc[0];
+}
+
 template <typename T>
 static void reduceT(bool isMax, const T *x, T *out, size_t outer, size_t reduced, size_t inner) {
   if (inner == 1) {
@@ -533,17 +550,7 @@ static void reduceT(bool isMax, const T *x, T *out, size_t outer, size_t reduced
         }
         out[o] = (T)acc;
       } else {
-        // Four partial sums: the loop vectorizes and the order barely matters in double.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        size_t r = 0;
-        for (; r + 4 <= reduced; r += 4) {
-          s0 += row[r];
-          s1 += row[r + 1];
-          s2 += row[r + 2];
-          s3 += row[r + 3];
-        }
-        for (; r < reduced; r++) s0 += row[r];
-        out[o] = (T)((s0 + s1) + (s2 + s3));
+        out[o] = (T)sumDouble(row, reduced);
       }
     }
     return;
