@@ -216,23 +216,8 @@ describe('training playground', () => {
     expect(await page.textContent('#pg-epoch-count')).toBe('0');
     await page.click('#pg-epoch');
     expect(await page.textContent('#pg-epoch-count')).toBe('1');
+    // Frame rates are measured by bench/lab-frames.mjs, not asserted here (a loaded machine is slower).
     await page.click('#pg-play');
-    // Frames the page draws per second while it trains (training takes a slice of each frame).
-    const fps = await page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          let frames = 0;
-          const start = performance.now();
-          const count = (): void => {
-            frames++;
-            if (performance.now() - start < 1000) requestAnimationFrame(count);
-            else resolve(frames / ((performance.now() - start) / 1000));
-          };
-          requestAnimationFrame(count);
-        }),
-    );
-    console.log(`lab playground: ${fps.toFixed(0)} frames per second while training xor`);
-    expect(fps).toBeGreaterThan(15);
     await page.waitForFunction(() => Number(document.getElementById('pg-test-accuracy')!.dataset.value) >= 0.95, null, { timeout: 45_000 });
     await page.click('#pg-play');
     expect(await page.textContent('#pg-status')).toBe('Paused.');

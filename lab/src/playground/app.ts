@@ -11,7 +11,8 @@ import { currentLang, onLanguageChange, t } from '../common/i18n.js';
 import { registerActions, registerFigure } from '../common/teacher.js';
 import { readParams, writeParams } from '../common/url-state.js';
 import { BoundaryView } from './boundary.js';
-import { IterationChart, smoothed, TrainingCharts } from './charts.js';
+import { IterationChart, TrainingCharts } from './charts.js';
+import { smoothed } from './smoothing.js';
 import { renderConfusion } from './confusion.js';
 import { formatMacs, gridSide, judgeCost, runCost, type CostVerdict } from './cost.js';
 import { csvPicker, readCsv, type LoadedCsv } from './csv-loader.js';
@@ -148,7 +149,13 @@ export function mountPlayground(): void {
       'div',
       { class: 'toolbar' },
       el('div', { class: 'buttons' }, playButton, stepButton, epochButton, resetButton),
+      // η sits with the play controls: the setting a class changes most while it watches.
+      lr.root,
       speed.root,
+    ),
+    el(
+      'div',
+      { class: 'toolbar-info' },
       el(
         'div',
         { class: 'counters' },
@@ -156,14 +163,14 @@ export function mountPlayground(): void {
         el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.iteration' }), ' ', iterationCounter),
         el('span', { class: 'counter' }, el('span', { 'data-i18n': 'pg.counter.batch' }), ' ', batchCounter),
       ),
+      status,
     ),
-    status,
     costNote,
   );
   byId('pg-data-card').append(dataSelect.root, samples.root, noise.root, classes.root, testFraction.root, seedControl, csvBox);
   byId('pg-model-card').append(
     layersEditor.root,
-    el('div', { class: 'controls' }, lossSelect.root, optimizerSelect.root, lr.root, scheduleSelect.root),
+    el('div', { class: 'controls' }, lossSelect.root, optimizerSelect.root, scheduleSelect.root),
     el('p', { class: 'note', id: 'pg-schedule-note' }),
     batchControl,
     el('div', { class: 'controls' }, l2.root, dropout.root),

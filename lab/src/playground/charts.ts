@@ -6,6 +6,7 @@
 import { LineChart, type SeriesSpec } from '../common/chart.js';
 import { okabeIto } from '../common/colors.js';
 import { t } from '../common/i18n.js';
+import { smoothed } from './smoothing.js';
 import type { EpochRecord } from './trainer.js';
 
 export class TrainingCharts {
@@ -62,25 +63,6 @@ export class TrainingCharts {
 
 /** Points drawn at most on the iteration chart; longer runs are thinned to every k-th iteration. */
 export const MAX_ITERATION_POINTS = 1500;
-/** Weight of the newest batch in the smoothed curve (an exponential moving average). */
-export const SMOOTHING = 0.05;
-
-/**
- * The exponential moving average of `values`, bias-corrected as TensorBoard does (the first
- * values are not pulled towards zero).
- */
-export function smoothed(values: readonly number[], alpha = SMOOTHING): number[] {
-  const out: number[] = [];
-  let average = 0;
-  let weight = 0;
-  for (const v of values) {
-    average = (1 - alpha) * average + alpha * v;
-    weight = (1 - alpha) * weight + alpha;
-    out.push(average / weight);
-  }
-  return out;
-}
-
 /** The loss of every iteration's batch, raw (thin) and smoothed (thick). */
 export class IterationChart {
   private readonly chart: LineChart;
