@@ -6,7 +6,7 @@
  * The PyTorch parts need /usr/bin/python3 with torch and numpy (Debian: python3-torch); they
  * are skipped, saying so, where it has none. The import checks run everywhere.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,38 @@ describe.skipIf(torchVersion === null)(`the exported train.py (PyTorch ${torchVe
 
     const evaluated = await cli(['evaluate', '--model', back]);
     expect(evaluated.stdout).toMatch(/accuracy/);
+  }, 180_000);
+
+  it('runs as torchrun starts it: one process per rank, rendezvous from the environment (env://)', async () => {
+    // Debian's torchrun (torch 1.13, Python 3.11) fails in its own agent before starting anything,
+    // so the processes are started here with the variables torchrun gives each of them.
+    const run = path.join(work, 'torchrun');
+    const project = `${run}-torch`;
+    await cli(['train', ...MLP, '--epochs', '1', '--out', run, '--quiet']);
+    await cli(['export', '--model', run, '--format', 'pytorch', '--out', project]);
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const ranks = [0, 1].map(
+      (rank) =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const env = { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) };
+          const child = spawn(PYTHON, ['train.py'], { cwd: project, env });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+          const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+          child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code, out });
+          });
+        }),
+    );
+    const [zero, one] = await Promise.all(ranks);
+    expect(zero!.code, zero!.out).toBe(0);
+    expect(one!.code, one!.out).toBe(0);
+    expect(zero!.out).toMatch(/processes: 2 \(gloo, DistributedDataParallel\)/);
+    expect(one!.out).toBe(''); // only rank 0 talks
+    const log = JSON.parse(readFileSync(path.join(project, 'trained', 'log.json'), 'utf8')) as TorchLog;
+    expect(log.processes).toBe(2);
   }, 180_000);
 
   it.skipIf(!hasFashion)('trains on Fashion-MNIST with --processes 2 (gloo) to the accuracy of one process', async () => {
