@@ -304,6 +304,9 @@ function planColumn(
     decisions.push(`column '${name}': dates (e.g. ${describeCell(table.rows[present[0]!]![j])}), used as the year; ${spell('drop', name)} leaves them out`);
     return { name, kind: 'year', fill: null };
   }
+  if (decimal === '.' && present.every((i) => parseNumber(table.rows[i]![j], ',') !== null)) {
+    throw new DataFormatError(`${table.locate(firstText, j)} is ${describeCell(table.rows[firstText]![j])}, not a number with a decimal point; for decimal commas use ${spell('decimal', ',')}`);
+  }
   const numbers = present.filter((i) => parseNumber(table.rows[i]![j], decimal) !== null).length;
   if (numbers * 2 >= present.length) {
     // Mostly numbers: the text cell is a typo or an unmarked missing value, not a category.
