@@ -128,3 +128,37 @@ describe('gradient descent', () => {
     await close(w);
   });
 });
+
+describe('derivatives and activations', () => {
+  test('the vanishing-gradient bars are relative to the last hidden layer; tanh, GELU, ELU and Swish can join; each network is named as learning or not', async () => {
+    const w = await open('/activations.html');
+    const { page } = w;
+    const kinds = async (): Promise<string[]> => page.$$eval('#van-summary li', (lis) => lis.map((li) => (li as HTMLElement).dataset.kind!));
+    expect(await kinds()).toEqual(['sigmoid', 'tanh', 'relu']);
+    for (const kind of ['gelu', 'elu', 'swish']) await page.check(`#van-${kind}`);
+    expect(await kinds()).toEqual(['sigmoid', 'tanh', 'relu', 'elu', 'gelu', 'swish']);
+    const relative = (kind: string): Promise<number> => page.$eval(`#van-summary li[data-kind="${kind}"]`, (li) => Number((li as HTMLElement).dataset.relativeStart));
+    expect(await relative('sigmoid')).toBeLessThan(1e-4);
+    expect(await relative('relu')).toBeGreaterThan(1e-2);
+    expect(await page.getAttribute('#van-bars', 'aria-label')).toMatch(/^‖∂L\/∂Wₗ‖ \/ ‖∂L\/∂W_last‖: sigmoid/);
+    await page.click('#van-play');
+    await page.waitForFunction(() => document.querySelector('#van-summary li[data-kind="relu"]')?.getAttribute('data-trend') === 'falling', null, { timeout: 60_000 });
+    await page.click('#van-play');
+    expect(await page.textContent('#van-summary li[data-kind="relu"]')).toMatch(/The loss falls/);
+    await close(w);
+  });
+
+  test('the small network names a dead ReLU neuron', async () => {
+    const w = await open('/activations.html');
+    const { page } = w;
+    await page.selectOption('#net-activation', 'relu');
+    expect(await page.getAttribute('#net-loss', 'data-dead')).toBe('0');
+    await page.click('#net-reseed');
+    expect(Number(await page.getAttribute('#net-loss', 'data-dead'))).toBeGreaterThan(0);
+    expect(await page.textContent('#net-loss')).toMatch(/Dead ReLU neurons/);
+    await page.hover('#network [data-dead="true"]');
+    expect(await page.textContent('#net-relu-note')).toMatch(/^Dead ReLU neuron: z ≤ 0 for every input/);
+    expect(Number(await page.textContent('#net-dldz'))).toBe(0);
+    await close(w);
+  });
+});

@@ -19,6 +19,7 @@ import { classColor, okabeIto } from '../common/colors.js';
 import { button, select, slider } from '../common/controls.js';
 import { el, fmt, svg } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
+import { deadUnits } from './dead-units.js';
 
 type Hidden = 'sigmoid' | 'tanh' | 'relu' | 'elu' | 'gelu' | 'swish';
 const hiddenChoices: Hidden[] = ['sigmoid', 'tanh', 'relu', 'elu', 'gelu', 'swish'];
@@ -83,6 +84,8 @@ export function mountNetwork(host: HTMLElement): void {
   let passes: LayerPass[] = [];
   let lossValue = 0;
   let selected: [number, number] | null = [1, 0];
+  /** dead[l][u]: hidden unit u of layer l + 1 is a dead ReLU (z ≤ 0 for every input on the sliders). */
+  let dead: boolean[][] = [];
 
   function forwardBackward(): void {
     const dense = model.layers as Dense[];
@@ -150,12 +153,39 @@ export function mountNetwork(host: HTMLElement): void {
         const [cx, cy] = position(l, u);
         const value = l === 0 ? passes[0]!.x[u]! : passes[l - 1]!.a[u]!;
         const isSelected = selected !== null && selected[0] === l && selected[1] === u;
+        const hidden = l > 0 && l < SIZES.length - 1;
+        const isDead = hidden && dead[l - 1]?.[u] === true;
+        // A ReLU neuron with z ≤ 0 for this input passes no gradient back (f′ = 0) this time.
+        const inactive = hidden && (model.layers[l - 1] as Dense).activation === 'relu' && passes[l - 1]!.z[u]! <= 0;
         const label = l === 0 ? t('act.network.input', { k: u + 1, value: fmt(value, 3) }) : t('act.network.neuron', { layer: l, unit: u + 1 });
         const node = svg(
           'g',
-          { tabindex: 0, role: 'button', 'aria-label': label, 'aria-pressed': String(isSelected), class: 'neuron', 'data-layer': l, 'data-unit': u },
-          svg('circle', { cx, cy, r: 24, fill: l === 0 ? '#f0f1f4' : '#fff', stroke: isSelected ? classColor(1) : '#333', 'stroke-width': isSelected ? 4 : 2 }),
+          {
+            tabindex: 0,
+            role: 'button',
+            'aria-label': isDead ? `${label} (${t('act.network.deadShort')})` : label,
+            'aria-pressed': String(isSelected),
+            class: 'neuron',
+            'data-layer': l,
+            'data-unit': u,
+            ...(isDead ? { 'data-dead': 'true' } : {}),
+            ...(inactive ? { 'data-inactive': 'true' } : {}),
+          },
+          svg('circle', {
+            cx,
+            cy,
+            r: 24,
+            fill: l === 0 ? '#f0f1f4' : isDead ? '#d9d9d9' : inactive ? '#f2f2f2' : '#fff',
+            stroke: isSelected ? classColor(1) : '#333',
+            'stroke-width': isSelected ? 4 : 2,
+            'stroke-dasharray': isDead ? '4 3' : undefined,
+          }),
         );
+        if (isDead) {
+          const tag = svg('text', { x: cx, y: cy + 40, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold' });
+          tag.textContent = t('act.network.deadShort');
+          node.append(tag);
+        }
         const text = svg('text', { x: cx, y: cy + 5, 'text-anchor': 'middle', 'font-size': 14 });
         text.textContent = fmt(value, 2);
         node.append(text);
@@ -184,6 +214,13 @@ export function mountNetwork(host: HTMLElement): void {
     const dW = Array.from(p.x, (_, i) => p.dW[i * units + unit]!);
     const name = (model.layers[layer - 1] as Dense).activation;
     const row = (label: string, value: string, id: string): HTMLElement[] => [el('dt', {}, label), el('dd', { id }, value)];
+    const hidden = layer < SIZES.length - 1;
+    const reluNote =
+      hidden && dead[layer - 1]?.[unit] === true
+        ? t('act.network.dead')
+        : hidden && name === 'relu' && p.z[unit]! <= 0
+          ? t('act.network.inactive')
+          : '';
     panel.replaceChildren(
       el('h3', {}, `${t('act.network.neuron', { layer, unit: unit + 1 })} · f = ${name}`),
       el(
@@ -196,14 +233,18 @@ export function mountNetwork(host: HTMLElement): void {
         ...row(t('act.network.dldz'), fmt(p.dz[unit]!, 4), 'net-dldz'),
         ...row(t('act.network.dldw'), `(${dW.map((v) => fmt(v, 3)).join(', ')})`, 'net-dldw'),
       ),
+      ...(reluNote ? [el('p', { class: 'note', id: 'net-relu-note' }, reluNote)] : []),
     );
   }
 
   function render(): void {
     forwardBackward();
+    dead = deadUnits(model);
     drawDiagram();
     drawPanel();
-    lossText.textContent = t('act.network.loss', { loss: fmt(lossValue, 4) });
+    const deadCount = dead.flat().filter(Boolean).length;
+    lossText.textContent = t('act.network.loss', { loss: fmt(lossValue, 4) }) + (deadCount > 0 ? '. ' + t('act.network.deadCount', { count: deadCount }) : '');
+    lossText.dataset.dead = String(deadCount);
   }
 
   function relabel(): void {
