@@ -72,6 +72,12 @@ function pyInt(x: number): string {
   return String(Math.trunc(x));
 }
 
+/** One entry of the OrderedDict: a trailing comment of the module goes after the comma, where Python allows it. */
+function entry(name: string, module: string): string {
+  const [code, comment] = module.split('  # ');
+  return `        ("${name}", ${code}),${comment === undefined ? '' : `  # ${comment}`}`;
+}
+
 /** The network as an nn.Sequential with named modules, and which torch parameter each gradiente weight is. */
 function modelCode(spec: PytorchProjectSpec): { lines: string[]; mapping: [string, string, boolean][] } {
   const lines: string[] = [];
@@ -87,7 +93,7 @@ function modelCode(spec: PytorchProjectSpec): { lines: string[]; mapping: [strin
         if (useBias) mapping.push([`${i}.bias`, `${name}.bias`, false]);
         const act = ACTIVATIONS[activation]?.(activationAlpha);
         if (act === undefined) throw new ValueError(`pytorch export: activation '${activation}' has no PyTorch module here`);
-        if (act !== null) lines.push(`        ("${activation}${i}", ${act}),`);
+        if (act !== null) lines.push(entry(`${activation}${i}`, act));
         else if (i === spec.layers.length - 1 && spec.fromLogits) lines.push(`        # no activation: raw scores (logits); the loss applies the ${spec.loss === 'binaryCrossentropy' ? 'sigmoid' : 'softmax'} itself`);
         width = units;
         break;
@@ -95,11 +101,11 @@ function modelCode(spec: PytorchProjectSpec): { lines: string[]; mapping: [strin
       case 'Activation': {
         const act = ACTIVATIONS[layer.config.activation]?.(layer.config.alpha);
         if (act === undefined) throw new ValueError(`pytorch export: activation '${layer.config.activation}' has no PyTorch module here`);
-        if (act !== null) lines.push(`        ("activation${i}", ${act}),`);
+        if (act !== null) lines.push(entry(`activation${i}`, act));
         break;
       }
       case 'Dropout':
-        lines.push(`        ("dropout${i}", nn.Dropout(p=${py(layer.config.rate)})),  # draws its own random masks: not gradiente's`);
+        lines.push(entry(`dropout${i}`, `nn.Dropout(p=${py(layer.config.rate)})  # draws its own random masks, not gradiente's`));
         break;
       case 'Flatten':
         lines.push(`        ("flatten${i}", nn.Flatten()),`);
