@@ -1,17 +1,21 @@
 /**
  * Checkpoints: after every epoch, everything needed to continue the run exactly where it
  * was — weights and optimizer state (the library's model format), the two random
- * generators (data order, dropout), and the history so far.
+ * generators (data order, dropout), the history so far and the backend that computed it.
  *
  * Layout of RUN/checkpoint/:
  *   epoch-0003/model/               model.json + weights.bin, with the optimizer state
- *   epoch-0003/training-state.json  generators, history, gradient norms
+ *   epoch-0003/training-state.json  generators, history, gradient norms, backend
+ *   epoch-0003/checksums.json       SHA-256 of every file above: written last, it seals the directory
  *   latest.json                     {"epoch": 3, "dir": "epoch-0003"}: the commit point
  *
- * A checkpoint directory is complete before latest.json, replaced atomically, names it;
- * older ones are removed only after that. A crash at any instant (even `kill -9`) leaves
- * latest.json naming a complete checkpoint.
+ * A checkpoint directory is complete and sealed before latest.json, replaced atomically,
+ * names it; only then are older ones removed, keeping the one before as a fallback. A crash
+ * at any instant (even `kill -9`) leaves latest.json naming a complete checkpoint. On
+ * reading, every file is checked against its checksum: a damaged or edited checkpoint is
+ * refused (never resumed into a different result), and the previous one is used if intact.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { globalRandom, loadModel, saveModel, type Random, type Sequential } from '../node.js';
@@ -23,6 +27,7 @@ export const CHECKPOINT_DIR = 'checkpoint';
 const LATEST = 'latest.json';
 const STATE = 'training-state.json';
 const FORMAT = 'gradiente-checkpoint';
+const CHECKSUMS = 'checksums.json';
 
 export interface TrainingState {
   format: typeof FORMAT;
@@ -37,6 +42,8 @@ export interface TrainingState {
   gradientNorms: GradientNormsJson | null;
   /** Seconds spent training before this checkpoint, over all sessions. */
   trainingSeconds: number;
+  /** The backend that computed the run so far ('js', 'wasm', ...): resuming on another one changes the numbers. Absent in older checkpoints. */
+  backend?: string;
 }
 
 function epochDirName(epoch: number): string {
@@ -52,12 +59,28 @@ function randomFromJson(state: (number | null)[]): number[] {
   return state.map((v) => (v === null ? Number.NaN : v));
 }
 
+/** Every regular file under `dir`, as paths relative to it ('/'-separated), sorted. */
+async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fs.readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await filesUnder(dir, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+async function sha256(file: string): Promise<string> {
+  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+}
+
 export async function saveCheckpoint(
   runDir: string,
   model: Sequential,
   lossOptions: { fromLogits?: boolean },
   state: Omit<TrainingState, 'format' | 'version' | 'shuffleRandom' | 'globalRandom'>,
   shuffleRandom: Random,
+  warn: (message: string) => void,
 ): Promise<void> {
   const root = path.join(runDir, CHECKPOINT_DIR);
   const name = epochDirName(state.epochsDone);
@@ -73,10 +96,18 @@ export async function saveCheckpoint(
     globalRandom: randomToJson(globalRandom.getState()),
   };
   await writeJsonAtomic(path.join(dir, STATE), full);
+  const checksums: Record<string, string> = {};
+  for (const rel of await filesUnder(dir)) if (rel !== CHECKSUMS) checksums[rel] = await sha256(path.join(dir, rel));
+  await writeJsonAtomic(path.join(dir, CHECKSUMS), checksums);
   await writeJsonAtomic(path.join(root, LATEST), { epoch: state.epochsDone, dir: name });
-  // Only now are older checkpoints unreferenced.
-  for (const entry of await fs.readdir(root)) {
-    if (entry !== name && entry.startsWith('epoch-')) await fs.rm(path.join(root, entry), { recursive: true, force: true });
+  // Only now are older checkpoints unreferenced; the one just before stays as a fallback.
+  const older = (await fs.readdir(root)).filter((e) => /^epoch-\d+$/.test(e) && e < name).sort();
+  for (const entry of older.slice(0, -1)) {
+    try {
+      await fs.rm(path.join(root, entry), { recursive: true, force: true });
+    } catch (error) {
+      warn(`could not remove the old checkpoint ${path.join(root, entry)} (${(error as Error).message}); training goes on, remove it by hand to free the space`);
+    }
   }
 }
 
@@ -85,29 +116,85 @@ export interface LoadedCheckpoint {
   state: TrainingState;
 }
 
-/** The latest complete checkpoint of a run, or a clear error saying why there is none. */
-export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
+/** Why the checkpoint in `dir` cannot be used, or its state when every file matches its checksum. */
+async function verifyCheckpoint(dir: string): Promise<{ state: TrainingState } | { problem: string; incomplete?: true }> {
+  let checksums: unknown;
+  try {
+    checksums = await readJson(path.join(dir, CHECKSUMS));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { problem: `it is incomplete (no ${CHECKSUMS}: the run stopped while writing it)`, incomplete: true };
+    return { problem: `its ${CHECKSUMS} is damaged (${(error as Error).message})` };
+  }
+  if (typeof checksums !== 'object' || checksums === null || Array.isArray(checksums)) return { problem: `its ${CHECKSUMS} is not a list of checksums` };
+  const listed = checksums as Record<string, unknown>;
+  let present: string[];
+  try {
+    present = (await filesUnder(dir)).filter((f) => f !== CHECKSUMS);
+  } catch (error) {
+    return { problem: `it cannot be read (${(error as Error).message})` };
+  }
+  for (const rel of present) if (!(rel in listed)) return { problem: `${rel} is not part of it (added after it was written)` };
+  for (const [rel, expected] of Object.entries(listed)) {
+    if (!present.includes(rel)) return { problem: `${rel} is missing` };
+    let actual: string;
+    try {
+      actual = await sha256(path.join(dir, rel));
+    } catch (error) {
+      return { problem: `${rel} cannot be read (${(error as Error).message})` };
+    }
+    if (actual !== expected) return { problem: `${rel} does not match its checksum (damaged or edited)` };
+  }
+  if (!(STATE in listed)) return { problem: `it has no ${STATE}` };
+  const state = (await readJson(path.join(dir, STATE))) as TrainingState;
+  if (state.format !== FORMAT || state.version !== 1) return { problem: `${STATE} is not a gradiente checkpoint (format ${String(state.format)})` };
+  if (epochDirName(state.epochsDone) !== path.basename(dir)) return { problem: `${STATE} says epoch ${String(state.epochsDone)}, not the epoch of its folder` };
+  return { state };
+}
+
+/**
+ * The latest intact checkpoint of a run; null when the run stopped before writing any (it
+ * can simply start over). A damaged latest checkpoint falls back to the one before it, with
+ * a warning; when none is intact, a clear error says why.
+ */
+export async function readCheckpoint(runDir: string, warn: (message: string) => void): Promise<LoadedCheckpoint | null> {
   const root = path.join(runDir, CHECKPOINT_DIR);
   const latestPath = path.join(root, LATEST);
-  if (!(await exists(latestPath))) {
-    throw new CliError(`--resume ${runDir}: no checkpoint there (${latestPath} is missing); the run stopped before its first checkpoint, or this is not a run directory`);
-  }
-  let latest: { epoch?: unknown; dir?: unknown };
+  let entries: string[];
   try {
-    latest = (await readJson(latestPath)) as typeof latest;
+    entries = (await fs.readdir(root)).filter((e) => /^epoch-\d+$/.test(e)).sort().reverse();
   } catch (error) {
-    throw new CliError(`${latestPath}: cannot read it (${(error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
-  if (typeof latest.dir !== 'string' || !/^epoch-\d+$/.test(latest.dir)) throw new CliError(`${latestPath}: does not name a checkpoint directory`);
-  const dir = path.join(root, latest.dir);
-  let state: TrainingState;
-  try {
-    state = (await readJson(path.join(dir, STATE))) as TrainingState;
-  } catch (error) {
-    throw new CliError(`${path.join(dir, STATE)}: cannot read it (${(error as Error).message})`);
+  let named: string | null = null;
+  // Damage found on the way: reported when it made us skip a checkpoint. A checkpoint folder
+  // without checksums.json was never committed (a crash while writing it) and is no damage.
+  const problems: string[] = [];
+  if (await exists(latestPath)) {
+    try {
+      const latest = (await readJson(latestPath)) as { dir?: unknown };
+      if (typeof latest.dir === 'string' && /^epoch-\d+$/.test(latest.dir)) named = latest.dir;
+      else problems.push(`${latestPath} does not name a checkpoint folder`);
+    } catch (error) {
+      problems.push(`${latestPath} is damaged (${(error as Error).message})`);
+    }
   }
-  if (state.format !== FORMAT || state.version !== 1) throw new CliError(`${path.join(dir, STATE)}: not a gradiente checkpoint (format ${String(state.format)})`);
-  return { dir, state };
+  // Folders newer than the one latest.json names were never committed (a crash while writing them).
+  const candidates = named === null ? entries : [named, ...entries.filter((e) => e < named!)];
+  for (const entry of candidates) {
+    const dir = path.join(root, entry);
+    const checked = await verifyCheckpoint(dir);
+    if ('state' in checked) {
+      if (problems.length > 0) warn(`${problems.join('; ')}; resuming from the intact checkpoint ${dir} (end of epoch ${checked.state.epochsDone}) instead`);
+      return { dir, state: checked.state };
+    }
+    if (checked.incomplete && entry !== named) continue;
+    problems.push(`the checkpoint ${dir} is unusable: ${checked.problem}`);
+  }
+  // Nothing was ever committed: the run stopped while writing its very first checkpoint.
+  if (problems.length === 0) return null;
+  throw new CliError(`--resume ${runDir}: no intact checkpoint (${problems.join('; ')}); start the run again with --config ${path.join(runDir, 'config.json')} --out <new dir>`);
 }
 
 /**
@@ -118,7 +205,10 @@ export async function restoreCheckpoint(checkpoint: LoadedCheckpoint, model: Seq
   const saved = await loadModel(path.join(checkpoint.dir, 'model'), { allowNonFinite: true });
   model.loadStateDict(saved.stateDict());
   model.optimizer.attach(model.parameters());
-  model.optimizer.loadStateDict(saved.optimizer.stateDict());
+  const optimizerState = saved.optimizer.stateDict();
+  // The checkpoint written before the first iteration holds an optimizer that has not met its
+  // parameters yet: no state to restore, the freshly attached one is that same optimizer.
+  if (!(optimizerState.state.length === 0 && optimizerState.iterations === 0)) model.optimizer.loadStateDict(optimizerState);
   shuffleRandom.setState(randomFromJson(checkpoint.state.shuffleRandom));
   globalRandom.setState(randomFromJson(checkpoint.state.globalRandom));
 }

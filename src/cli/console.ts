@@ -2,6 +2,8 @@
  * Where the command writes: results to stdout, warnings and errors to stderr, so that
  * `gradiente train --json | jq` sees only JSON and a pipe never swallows a warning.
  */
+import { Writable } from 'node:stream';
+
 export interface Console {
   out(line: string): void;
   warn(message: string): void;
@@ -10,13 +12,39 @@ export interface Console {
   readonly stdout: NodeJS.WritableStream;
 }
 
+/**
+ * stdout that a closed reader cannot break: `gradiente train | head` closes the pipe after ten
+ * lines, and the next write fails with EPIPE. That stops the printing, never the training:
+ * the error is caught once and every later write is dropped.
+ */
+let stdoutClosed = false;
+let guarded: Writable | null = null;
+
+function guardedStdout(): Writable {
+  if (guarded !== null) return guarded;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
+    else throw error;
+  });
+  guarded = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (stdoutClosed) return done();
+      process.stdout.write(chunk, () => done());
+    },
+  });
+  return guarded;
+}
+
 export const processConsole: Console = {
-  out: (line) => void process.stdout.write(`${line}\n`),
+  out: (line) => void guardedStdout().write(`${line}\n`),
   warn: (message) => void process.stderr.write(`warning: ${message}\n`),
   get isTTY() {
     return process.stdout.isTTY === true;
   },
-  stdout: process.stdout,
+  // The progress bar needs the terminal itself (cursor, width); a terminal is never an EPIPE.
+  get stdout() {
+    return process.stdout.isTTY === true ? process.stdout : guardedStdout();
+  },
 };
 
 /** The version in gradiente's own package.json, found by walking up from this file. */

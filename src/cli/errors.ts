@@ -33,3 +33,45 @@ function isFileSystemError(err: Error): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
+
+/** A temporary name our atomic writers use (.history.json.<hex>.tmp, weights.<hex>.bin, model.json.<hex>.1.tmp): the file it stands for. */
+function intendedFile(file: string): string {
+  const slash = file.lastIndexOf('/');
+  const dir = slash < 0 ? '' : file.slice(0, slash + 1);
+  const base = file.slice(slash + 1);
+  const atomic = /^\.(.+)\.[0-9a-f]{16}\.tmp$/.exec(base);
+  if (atomic !== null) return dir + atomic[1]!;
+  if (/^(weights\.[0-9a-f]{16}\.bin|model\.json\.[0-9a-f]{16}\.[12]\.tmp|.+\.bin\.[0-9a-f]{16}\.tmp)$/.test(base)) return dir.replace(/\/$/, '') || base;
+  return file;
+}
+
+/**
+ * An operating-system error (disk full, read-only, permission denied, a file where a folder
+ * should be) as one line naming the path and what to do; null for anything else.
+ * `resume` is the run folder to continue once the cause is fixed, when there is one.
+ */
+export function explainFileSystemError(error: unknown, options: { path?: string; resume?: string } = {}): CliError | null {
+  if (!(error instanceof Error)) return null;
+  const err = error as NodeJS.ErrnoException;
+  if (typeof err.code !== 'string' || !/^E[A-Z]+$/.test(err.code)) return null;
+  const where = intendedFile(err.path ?? options.path ?? '');
+  const then = options.resume !== undefined ? `, then run \`gradiente train --resume ${options.resume}\`` : '';
+  const elsewhere = options.resume !== undefined ? `${then}` : ', or choose another folder with --out';
+  const cause: Record<string, string> = {
+    ENOSPC: `no space left on the device; free some space${then || ' and try again'}`,
+    EDQUOT: `the disk quota is used up; free some space${then || ' and try again'}`,
+    EACCES: `permission denied; make it writable for you${elsewhere}`,
+    EPERM: `operation not permitted; make it writable for you${elsewhere}`,
+    EROFS: `the file system is read-only; use a writable place${options.resume !== undefined ? ` (copy the run folder there and resume it)` : ' with --out'}`,
+    ENOTDIR: `a part of this path is a file, not a folder; choose another path`,
+    EISDIR: `is a folder where a file was expected; choose another path`,
+    ENOENT: `no such file or folder (it cannot be created there); choose another path`,
+    EEXIST: `already exists; choose another path`,
+    EMFILE: `too many open files; close other programs or raise the limit (ulimit -n)${then}`,
+    EIO: `input/output error from the device; check the disk${then}`,
+  };
+  const text = cause[err.code] ?? `${err.code} (${oneLine(err.message)})`;
+  const fixed = new CliError(`${where === '' ? '' : `${where}: `}${text}`);
+  (fixed as { cause?: unknown }).cause = error;
+  return fixed;
+}

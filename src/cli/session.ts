@@ -40,6 +40,8 @@ export interface PreparedRun {
   /** Samples per iteration: --batch-size with 'full' resolved, at most trainSamples. */
   batchSize: number;
   iterationsPerEpoch: number;
+  /** The backend computing this run ('js', 'wasm', ...), 'auto' resolved. */
+  backend: string;
   warnings: string[];
 }
 
@@ -93,8 +95,9 @@ export async function readData(settings: TrainSettings, taskOverride?: 'classifi
   return { spec, data };
 }
 
-export async function prepareRun(settings: TrainSettings): Promise<PreparedRun> {
-  await useBackend(settings.backend);
+/** `backend` overrides settings.backend (--resume runs on the backend its checkpoint names). */
+export async function prepareRun(settings: TrainSettings, options: { backend?: string } = {}): Promise<PreparedRun> {
+  const backend = await useBackend(options.backend ?? settings.backend);
   let { spec, data } = await readData(settings);
   const warnings: string[] = [];
 
@@ -133,6 +136,7 @@ export async function prepareRun(settings: TrainSettings): Promise<PreparedRun> 
     trainSamples,
     batchSize,
     iterationsPerEpoch,
+    backend,
     warnings,
   };
 }

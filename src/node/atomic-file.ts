@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { beforeFileWrite } from './test-hooks.js';
 
 /**
  * Write `data` to `file` atomically: a temporary file in the same directory, flushed to
@@ -9,6 +10,7 @@ import * as path from 'node:path';
  * content or the new one, never a mix; on failure the temporary file is removed.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  beforeFileWrite(file);
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);

@@ -11,6 +11,7 @@
  * one; a crash or a failed save never leaves a half-written or mixed model.
  */
 import { syncDirectory } from './atomic-file.js';
+import { beforeFileWrite } from './test-hooks.js';
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -190,6 +191,7 @@ export interface ModelDirIo {
 
 export const nodeModelDirIo: ModelDirIo = {
   async writeDurably(file, data) {
+    beforeFileWrite(file);
     const handle = await fs.open(file, 'wx');
     try {
       let done = 0;

@@ -3,22 +3,24 @@
  * run directory behind: the model, history.json, metrics.json, config.json, report.html
  * and a checkpoint after every epoch that `--resume` continues bit for bit.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EarlyStopping, Random, saveModel, type Callback, type Logs, type TrainingContext } from '../../node.js';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint.js';
 import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, commandLine, count, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
-import { CliError } from '../errors.js';
+import { CliError, explainFileSystemError } from '../errors.js';
 import { evaluateModel, type Evaluation } from '../evaluation.js';
 import { foldTargetScaling } from '../target-scaling.js';
-import { exists, freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { exists, readJson, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
 import { InterruptHandler } from '../interrupt.js';
+import { claimNewFolder, clearRunRecord, folderKind, makeFolder, readRunRecord, writeRunRecord, type FolderKind } from '../run-folder.js';
+import { acquireRunLock } from '../run-lock.js';
+import { moment as testMoment } from '../../node/test-hooks.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
 import { epochLogs, GradientNormRecorder, mergeHistory, type HistoryJson } from '../recorders.js';
 import { renderTrainReport } from '../report/train-report.js';
-import { prepareRun, type PreparedRun } from '../session.js';
+import { prepareRun, useBackend, type PreparedRun } from '../session.js';
 import { readConfigFile, resolveDisplay, resolveSettings, TRAIN_OPTIONS, type DisplaySettings, type TrainSettings } from '../settings.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
@@ -56,11 +58,12 @@ export function registerTrain(program: Command): void {
 interface RunPlan {
   settings: TrainSettings;
   display: DisplaySettings;
-  outDir: string;
-  resume: LoadedCheckpoint | null;
+  /** The run folder; null for a new run without --out (a fresh runs/<date-time> is claimed once the data is read). */
+  outDir: string | null;
+  resume: boolean;
 }
 
-/** Settings, output directory and (for --resume) the checkpoint, all checked before anything is written. */
+/** Settings and the output folder, checked before anything is read or written. */
 async function planRun(flags: Record<string, unknown>): Promise<RunPlan> {
   if (typeof flags.resume === 'string') {
     const runDir = flags.resume;
@@ -68,18 +71,15 @@ async function planRun(flags: Record<string, unknown>): Promise<RunPlan> {
     if (flags.out !== undefined) throw new CliError('--resume writes into the run directory it continues; leave out --out');
     const changed = TRAIN_OPTIONS.filter((o) => o.key !== 'epochs' && flags[o.key] !== undefined).map((o) => o.flag.split(' ')[0]);
     if (changed.length > 0) throw new CliError(`--resume keeps the run's settings so it ends as the uninterrupted run would; ${changed.join(', ')} cannot change (only --epochs, to train longer)`);
+    const kind = await folderKind(runDir);
+    if (kind === 'missing') throw new CliError(`--resume ${runDir}: no such directory`);
+    if (kind === 'empty') throw new CliError(`--resume ${runDir}: the run stopped before it wrote anything; start it again with the same command and --out ${runDir}`);
     const configPath = path.join(runDir, 'config.json');
-    if (!(await exists(configPath))) throw new CliError(`--resume ${runDir}: no config.json there; is it a directory written by gradiente train?`);
+    if (kind !== 'run' || !(await exists(configPath))) throw new CliError(`--resume ${runDir}: not a run directory written by gradiente train (no config.json and checkpoint/ there)`);
     const file = readConfigFile(configPath);
     const settings = resolveSettings({ file, fileName: configPath, flags: flags.epochs !== undefined ? { epochs: flags.epochs } : {} });
     const display = resolveDisplay({}, flags, null);
-    const resume = await readCheckpoint(runDir);
-    const stopped = resume.state.history?.stopped;
-    if (stopped && stopped.reason !== 'callback') throw new CliError(`--resume ${runDir}: that run already ended (${stopped.message}); nothing to continue`);
-    if (resume.state.epochsDone >= settings.epochs) {
-      throw new CliError(`--resume ${runDir}: the run already completed its ${resume.state.epochsDone} epochs; pass --epochs with a larger number to train longer`);
-    }
-    return { settings, display, outDir: runDir, resume };
+    return { settings, display, outDir: runDir, resume: true };
   }
   const fileName = typeof flags.config === 'string' ? flags.config : null;
   const file = fileName === null ? {} : readConfigFile(fileName);
@@ -87,11 +87,19 @@ async function planRun(flags: Record<string, unknown>): Promise<RunPlan> {
   const display = resolveDisplay(file, flags, fileName);
   const out = flags.out ?? file.out;
   if (out !== undefined && (typeof out !== 'string' || out.trim() === '')) throw new CliError(`${fileName ?? ''}: "out" must be a directory name`);
-  const outDir = (out as string | undefined) ?? (await freeDirectory(timestampedRunDir()));
-  if (!(await isEmptyOrMissing(outDir))) {
-    throw new CliError(`--out ${outDir} already holds files; choose another directory, or continue that run with --resume ${outDir}`);
+  if (typeof out === 'string') {
+    const kind = await folderKind(out).catch((error: unknown) => {
+      throw explainFileSystemError(error, { path: out }) ?? error;
+    });
+    checkOutFolder(out, kind);
   }
-  return { settings, display, outDir, resume: null };
+  return { settings, display, outDir: (out as string | undefined) ?? null, resume: false };
+}
+
+/** A new run goes only into a missing or empty folder: never over another run, never among someone's files. */
+function checkOutFolder(out: string, kind: FolderKind): void {
+  if (kind === 'run') throw new CliError(`--out ${out} already holds files; choose another directory, or continue that run with --resume ${out} (it is a gradiente run)`);
+  if (kind === 'other') throw new CliError(`--out ${out} already holds files that are not a gradiente run; choose a new or empty directory (train never writes among other files)`);
 }
 
 function progressMode(display: DisplaySettings, console: Console): ProgressMode {
@@ -113,12 +121,14 @@ class Checkpointer implements Callback {
     private readonly shuffleRandom: Random,
     private readonly clock: { seconds(): number },
     initialEpoch: number,
+    private readonly warn: (message: string) => void,
   ) {
     this.completeEpochs = initialEpoch;
   }
 
-  onBatchEnd(batch: number): void {
+  onBatchEnd(batch: number, logs: Logs): void {
     this.lastBatch = batch;
+    testMoment(`batch:${logs.epoch + 1}:${batch + 1}`);
   }
 
   async onEpochEnd(epoch: number, _logs: Logs, context: TrainingContext): Promise<void> {
@@ -127,17 +137,36 @@ class Checkpointer implements Callback {
       this.outDir,
       this.run.model,
       { fromLogits: this.run.plan.fromLogits },
-      { epochsDone: epoch + 1, history: mergeHistory(this.previous, context, { completeEpochs: epoch + 1 }), gradientNorms: this.norms.data, trainingSeconds: this.clock.seconds() },
+      {
+        epochsDone: epoch + 1,
+        history: mergeHistory(this.previous, context, { completeEpochs: epoch + 1 }),
+        gradientNorms: this.norms.data,
+        trainingSeconds: this.clock.seconds(),
+        backend: this.run.backend,
+      },
       this.shuffleRandom,
+      this.warn,
     );
     this.completeEpochs = epoch + 1;
+    testMoment(`epoch:${epoch + 1}`);
   }
 }
 
 /** Early stopping that, on --resume, first replays the epochs already done so its patience counts on. */
 class ResumableEarlyStopping extends EarlyStopping {
-  constructor(patience: number, monitor: string, private readonly past: Logs[]) {
-    super({ patience, monitor });
+  constructor(
+    patience: number,
+    monitor: string,
+    private readonly past: Logs[],
+    restoreBestWeights: boolean,
+    private readonly onRestore: (epoch: number, best: number) => void,
+  ) {
+    super({ patience, monitor, restoreBestWeights });
+  }
+
+  override onTrainEnd(context: TrainingContext): void {
+    super.onTrainEnd(context);
+    if (this.restoredEpoch >= 0) this.onRestore(this.restoredEpoch, this.best);
   }
 
   override onTrainBegin(): void {
@@ -149,11 +178,91 @@ class ResumableEarlyStopping extends EarlyStopping {
 
 export async function train(flags: Record<string, unknown>, console: Console): Promise<number> {
   const plan = await planRun(flags);
-  const { settings, display, outDir, resume } = plan;
+  if (plan.resume) {
+    const outDir = plan.outDir!;
+    const lock = await acquireRunLock(outDir, (m) => console.warn(m)).catch((error: unknown) => {
+      throw explainFileSystemError(error, { path: outDir }) ?? error;
+    });
+    try {
+      return await resumeRun(plan, outDir, flags, console);
+    } catch (error) {
+      throw explainFileSystemError(error, { resume: outDir }) ?? error;
+    } finally {
+      await lock.release();
+    }
+  }
+  // The data is read (and every mistake in it reported) before any folder is created.
+  const run = await prepareRun(plan.settings);
+  let outDir: string;
+  try {
+    if (plan.outDir === null) outDir = await claimNewFolder(timestampedRunDir());
+    else await makeFolder((outDir = plan.outDir));
+  } catch (error) {
+    throw explainFileSystemError(error, { path: plan.outDir ?? 'runs' }) ?? error;
+  }
+  const lock = await acquireRunLock(outDir, (m) => console.warn(m)).catch((error: unknown) => {
+    throw explainFileSystemError(error, { path: outDir }) ?? error;
+  });
+  const session: Session = { ...plan, outDir, run, checkpoint: null, finishing: false, resumable: false, console };
+  try {
+    // Another process may have filled the folder between the check and the lock.
+    if (plan.outDir !== null) checkOutFolder(outDir, await folderKind(outDir));
+    return await runTraining(session, { writeConfig: true });
+  } catch (error) {
+    throw explainFileSystemError(error, session.resumable ? { resume: outDir } : { path: outDir }) ?? error;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** One session of a run: what train() decided, and what the training and the outputs need. */
+interface Session {
+  settings: TrainSettings;
+  display: DisplaySettings;
+  outDir: string;
+  run: PreparedRun;
+  /** The checkpoint to continue from; null for a new run (or one that stopped before its first checkpoint). */
+  checkpoint: LoadedCheckpoint | null;
+  /** Training already ended; only the final outputs are missing (a kill or a full disk while writing them). */
+  finishing: boolean;
+  /** config.json is written: from here on, `--resume` can continue (or restart) the run. */
+  resumable: boolean;
+  console: Console;
+}
+
+/** --resume (under the run's lock): pick the checkpoint and the backend, then continue, finish the outputs, or refuse. */
+async function resumeRun(plan: RunPlan, outDir: string, flags: Record<string, unknown>, console: Console): Promise<number> {
+  const { settings } = plan;
+  const checkpoint = await readCheckpoint(outDir, (m) => console.warn(m));
+  const done = checkpoint?.state.epochsDone ?? 0;
+  const stopped = checkpoint?.state.history?.stopped;
+  const ended = checkpoint !== null && ((stopped && stopped.reason !== 'callback') || done >= settings.epochs);
+  if (ended) {
+    const record = await readRunRecord(outDir);
+    const complete = record !== null && record.status === 'completed' && record.epochsDone === done;
+    if (complete && stopped && stopped.reason !== 'callback') throw new CliError(`--resume ${outDir}: that run already ended (${stopped.message}); nothing to continue`);
+    if (complete) throw new CliError(`--resume ${outDir}: the run already completed its ${done} epochs; pass --epochs with a larger number to train longer`);
+  }
+  // Same numbers as before the interruption: run on the backend the checkpoint was computed on.
+  const recorded = checkpoint?.state.backend;
+  let backend: string | undefined;
+  if (recorded !== undefined) {
+    try {
+      await useBackend(recorded);
+      backend = recorded;
+    } catch {
+      console.warn(`the checkpoint was computed on the '${recorded}' backend, which cannot run here; continuing on --backend ${settings.backend}, so the results will differ slightly from an uninterrupted run`);
+    }
+  }
+  const run = await prepareRun(settings, backend !== undefined ? { backend } : {});
+  const session: Session = { ...plan, outDir, run, checkpoint, finishing: ended, resumable: true, console };
+  return runTraining(session, { writeConfig: flags.epochs !== undefined });
+}
+
+async function runTraining(session: Session, options: { writeConfig: boolean }): Promise<number> {
+  const { settings, display, outDir, run, checkpoint, finishing, console } = session;
   const mode = progressMode(display, console);
   const talk = mode === 'bar' || mode === 'lines';
-
-  const run = await prepareRun(settings);
   for (const w of run.warnings) console.warn(w);
   const { model, data } = run;
   const batch = run.batchSize;
@@ -173,66 +282,92 @@ export async function train(flags: Record<string, unknown>, console: Console): P
   let previous: HistoryJson | null = null;
   let previousSeconds = 0;
   let initialEpoch = 0;
-  if (resume !== null) {
-    await restoreCheckpoint(resume, model, shuffleRandom);
-    previous = resume.state.history;
-    if (previous?.stopped) previous = { ...previous, stopped: null }; // it was an interruption: we are continuing
-    previousSeconds = resume.state.trainingSeconds;
-    initialEpoch = resume.state.epochsDone;
-    if (talk) console.out(`Resuming: from the end of epoch ${initialEpoch} (iteration ${model.optimizer.iterations})`);
+  if (checkpoint !== null) {
+    await restoreCheckpoint(checkpoint, model, shuffleRandom);
+    previous = checkpoint.state.history;
+    if (previous?.stopped?.reason === 'callback') previous = { ...previous, stopped: null }; // it was an interruption: we are continuing
+    previousSeconds = checkpoint.state.trainingSeconds;
+    initialEpoch = checkpoint.state.epochsDone;
+    if (talk && finishing) console.out(`Finishing: training ended at epoch ${initialEpoch} but its outputs were not all written; writing them from that checkpoint`);
+    else if (talk) console.out(`Resuming: from the end of epoch ${initialEpoch} (iteration ${model.optimizer.iterations}, backend ${run.backend})`);
+  } else if (session.resumable && talk) {
+    console.out('Resuming: the run stopped before its first checkpoint; starting it over in place');
   }
 
   const version = await packageVersion();
-  await fs.mkdir(outDir, { recursive: true });
-  await writeJsonAtomic(path.join(outDir, 'config.json'), { version, command: commandLine(process.argv), ...settings });
+  if (options.writeConfig) {
+    const configPath = path.join(outDir, 'config.json');
+    // On --resume --epochs N the run keeps the command that started it; only the settings change.
+    const command = session.resumable ? ((await readJson(configPath).catch(() => ({}))) as { command?: unknown }).command : undefined;
+    await writeJsonAtomic(configPath, { version, command: typeof command === 'string' ? command : commandLine(process.argv), ...settings });
+  }
+  session.resumable = true;
 
-  const norms = new GradientNormRecorder(model, resume?.state.gradientNorms ?? undefined);
+  const norms = new GradientNormRecorder(model, checkpoint?.state.gradientNorms ?? undefined);
   const started = performance.now();
   const clock = { seconds: () => previousSeconds + (performance.now() - started) / 1000 };
-  if (resume === null) {
-    await saveCheckpoint(outDir, model, { fromLogits: run.plan.fromLogits }, { epochsDone: 0, history: null, gradientNorms: null, trainingSeconds: 0 }, shuffleRandom);
+  const warn = (m: string): void => console.warn(m);
+  if (checkpoint === null) {
+    const initial = { epochsDone: 0, history: null, gradientNorms: null, trainingSeconds: 0, backend: run.backend };
+    await saveCheckpoint(outDir, model, { fromLogits: run.plan.fromLogits }, initial, shuffleRandom, warn);
   }
+  testMoment('start');
 
   const interrupt = new InterruptHandler();
-  const callbacks: Callback[] = [new ProgressPrinter({ mode, jsonIterations: display.jsonIterations, stream: console.stdout }), norms, interrupt];
-  if (settings.earlyStopping !== undefined) {
-    callbacks.push(new ResumableEarlyStopping(settings.earlyStopping, settings.validationSplit > 0 ? 'val_loss' : 'loss', previous ? epochLogs(previous) : []));
-  }
-  const checkpointer = new Checkpointer(run, outDir, previous, norms, shuffleRandom, clock, initialEpoch);
-  callbacks.push(checkpointer);
-  let contextSeen: TrainingContext | null = null;
-  callbacks.push({ onTrainBegin: (context) => void (contextSeen = context) });
+  const checkpointer = new Checkpointer(run, outDir, previous, norms, shuffleRandom, clock, initialEpoch, warn);
+  let history: HistoryJson;
+  if (finishing) {
+    history = previous!;
+  } else {
+    const callbacks: Callback[] = [new ProgressPrinter({ mode, jsonIterations: display.jsonIterations, stream: console.stdout }), norms, interrupt];
+    if (settings.earlyStopping !== undefined) {
+      const monitor = settings.validationSplit > 0 ? 'val_loss' : 'loss';
+    callbacks.push(
+      new ResumableEarlyStopping(settings.earlyStopping, monitor, previous ? epochLogs(previous) : [], settings.restoreBest !== false, (epoch, best) => {
+        if (talk) console.out(`Restored: the weights of epoch ${epoch + 1}, the best ${monitor} (${best.toPrecision(5)}); the saved model is that epoch's (--no-restore-best keeps the last)`);
+      }),
+    );
+    }
+    callbacks.push(checkpointer);
+    let contextSeen: TrainingContext | null = null;
+    callbacks.push({ onTrainBegin: (context) => void (contextSeen = context) });
 
-  interrupt.install();
-  try {
-    await model.fit(data.xTrain, run.yTrain, {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      validationSplit: settings.validationSplit,
-      shuffle: true,
-      random: shuffleRandom,
-      initialEpoch,
-      callbacks,
-    });
-  } finally {
-    interrupt.uninstall();
+    interrupt.install();
+    try {
+      await model.fit(data.xTrain, run.yTrain, {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        validationSplit: settings.validationSplit,
+        shuffle: true,
+        random: shuffleRandom,
+        initialEpoch,
+        callbacks,
+      });
+    } finally {
+      interrupt.uninstall();
+    }
+    history = mergeHistory(previous, contextSeen!, { completeEpochs: checkpointer.completeEpochs });
   }
   const completeEpochs = checkpointer.completeEpochs;
-  const history = mergeHistory(previous, contextSeen!, { completeEpochs });
-  const trainingSeconds = clock.seconds();
+  const trainingSeconds = finishing ? previousSeconds : clock.seconds();
 
   // The results: written whether training finished, stopped early, diverged or was interrupted.
+  // run.json goes first and comes back last: it exists only while the set below is complete.
+  testMoment('outputs');
+  await clearRunRecord(outDir);
   // Training saw the standardized target; from here on (test figures, saved model) it is in the target's units.
   foldTargetScaling(model, data.preprocessing);
   const evaluation = weightsAreFinite(model) ? evaluateModel(model, data.xTest, data.yTest, run.yTest, data.preprocessing) : null;
   const outputs = await writeOutputs(run, outDir, history, norms, evaluation, trainingSeconds, version, console);
+  testMoment('outputs:run');
+  await writeRunRecord(outDir, { status: interrupt.stoppedAt !== null ? 'interrupted' : 'completed', epochsDone: completeEpochs, files: outputs.files, weightsChecksum: outputs.checksum });
 
   const stopped = history.stopped;
   if (interrupt.stoppedAt !== null) {
     const at = interrupt.stoppedAt;
     const resumeFrom = completeEpochs;
-    const message = `interrupted at epoch ${at.epoch}, iteration ${at.batch}/${run.iterationsPerEpoch}; saved the model as it is to ${outputs.modelDir ?? '(not saved)'}; the checkpoint holds the end of epoch ${resumeFrom}`;
-    if (mode === 'json') console.out(JSON.stringify({ event: 'interrupted', out: outDir, epoch: at.epoch, iteration: at.iteration, checkpointEpoch: resumeFrom, resume: `gradiente train --resume ${outDir}` }));
+    const message = `interrupted by ${interrupt.cause} at epoch ${at.epoch}, iteration ${at.batch}/${run.iterationsPerEpoch}; saved the model as it is to ${outputs.modelDir ?? '(not saved)'}; the checkpoint holds the end of epoch ${resumeFrom}`;
+    if (mode === 'json') console.out(JSON.stringify({ event: 'interrupted', out: outDir, signal: interrupt.cause, epoch: at.epoch, iteration: at.iteration, checkpointEpoch: resumeFrom, resume: `gradiente train --resume ${outDir}` }));
     else process.stderr.write(`${message}\nto continue: gradiente train --resume ${outDir}\n`);
     return interrupt.exitCode;
   }
@@ -279,6 +414,7 @@ async function writeOutputs(
   const { model, settings, data, plan } = run;
   const files: string[] = [];
   let modelDir: string | null = path.join(outDir, 'model');
+  testMoment('outputs:model');
   if (weightsAreFinite(model)) {
     await saveModel(model, modelDir, {
       includeOptimizer: true,
@@ -290,6 +426,7 @@ async function writeOutputs(
     console.warn('the weights are not finite numbers (training diverged), so the model was not saved; lower --lr and train again');
     modelDir = null;
   }
+  testMoment('outputs:history');
   await writeJsonAtomic(path.join(outDir, 'history.json'), { ...history, gradientNorms: norms.data });
   files.push('history.json');
   const last = (key: string): number | undefined => history.history[key]?.at(-1);
@@ -302,6 +439,7 @@ async function writeOutputs(
     return out;
   };
   const checksum = weightsChecksum(model);
+  testMoment('outputs:metrics');
   await writeJsonAtomic(path.join(outDir, 'metrics.json'), {
     epochs: history.epoch.length,
     iterations: history.iterationLoss.length,
@@ -338,6 +476,7 @@ async function writeOutputs(
     metricNames: plan.metrics,
     footer: `gradiente ${version} · written ${new Date().toISOString()} · self-contained: charts by Chart.js, inlined`,
   });
+  testMoment('outputs:report');
   await writeFileAtomic(path.join(outDir, 'report.html'), html);
   files.push('report.html');
   return { files, modelDir, checksum };
