@@ -5,12 +5,15 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { mnistBytes } from './mnist-bytes-plugin.js';
 
 const labRoot = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(labRoot, '..');
+/** Where the build writes the MNIST digits as compact bytes (mnist-bytes-plugin.ts). */
+const mnistCache = resolve(repoRoot, 'node_modules/.cache/gradiente-lab');
 
 /** One HTML file per page; the names match the links in the course (gradient_descent.html). */
-export const labPages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'playground', 'mnist'] as const;
+export const labPages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'backprop', 'playground', 'mnist'] as const;
 
 // NOTE: cross-origin isolation (needed only for SharedArrayBuffer threads in a wasm backend).
 // The pages check `crossOriginIsolated` and run single-threaded where these headers are absent.
@@ -25,7 +28,8 @@ export default defineConfig({
   base: './',
   publicDir: false,
   // Real data sets bundled from the vega-datasets package (its own index points to a CDN).
-  resolve: { alias: { '@vega-data': resolve(repoRoot, 'node_modules/vega-datasets/data') } },
+  resolve: { alias: { '@vega-data': resolve(repoRoot, 'node_modules/vega-datasets/data'), '@mnist-bytes': mnistCache } },
+  plugins: [mnistBytes(mnistCache)],
   server: { headers: isolationHeaders, fs: { allow: [repoRoot] } },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
@@ -33,7 +37,7 @@ export default defineConfig({
     outDir: resolve(repoRoot, 'dist/lab'),
     emptyOutDir: true,
     target: 'es2022',
-    // The MNIST digits are ~20 MB of JSON in a chunk of their own, loaded only by the worker.
+    // The MNIST digits are a 7.9 MB binary asset (mnist-bytes-plugin.ts) fetched only by the worker.
     chunkSizeWarningLimit: 25_000,
     rollupOptions: {
       input: Object.fromEntries(labPages.map((page) => [page, resolve(labRoot, `${page}.html`)])),

@@ -51,6 +51,8 @@ export interface TrainSettings {
   maxClasses?: number;
   /** Regression: train on the standardized target (default true). */
   standardizeTarget: boolean;
+  /** With early stopping: keep the best epoch's weights (default true). */
+  restoreBest?: boolean;
 }
 
 /** How the run talks (not part of what it computes). */
@@ -98,6 +100,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('epochs', '--epochs <n>', 'passes over the training data (default: 10; 50 for synthetic and table data)', v.positiveInteger),
   opt('validationSplit', '--validation-split <fraction>', 'share of the training samples to validate on after every epoch (default: 0.1; 0 for none)', (x, s) => v.fraction(x, s, true)),
   opt('earlyStopping', '--early-stopping <patience>', 'epochs to wait for the validation loss (the training loss without validation) to improve before stopping', v.nonNegativeInteger),
+  opt('restoreBest', '--no-restore-best', 'with --early-stopping, keep the last epoch\'s weights (default: the best epoch\'s, as Keras restore_best_weights; said when it happens)', v.bool),
   opt('seed', '--seed <n>', 'seed of initial weights, data order and generated data: same seed, same run (default: 42)', v.integer),
   opt('backend', '--backend <name>', 'kernels to compute with: auto (the fastest that works here), native, wasm or js (default: auto; see gradiente info)', v.text),
   opt('standardize', '--no-standardize', 'keep table features as they are (default: scale each to mean 0, std 1)', v.bool),
@@ -219,7 +222,7 @@ export function resolveSettings(layered: Layered): TrainSettings {
     missing: given.missing ?? 'error',
     standardizeTarget: given.standardizeTarget ?? true,
   };
-  for (const key of ['target', 'samples', 'outliers', 'outputActivation', 'loss', 'momentum', 'earlyStopping', 'features', 'drop', 'categorical', 'delimiter', 'decimal', 'maxClasses'] as const) {
+  for (const key of ['target', 'samples', 'outliers', 'outputActivation', 'loss', 'momentum', 'earlyStopping', 'features', 'drop', 'categorical', 'delimiter', 'decimal', 'maxClasses', 'restoreBest'] as const) {
     if (given[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = given[key];
   }
   checkConsistency(settings);

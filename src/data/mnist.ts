@@ -80,16 +80,19 @@ export interface LoadMnistOptions {
  * in both parts). Labels are integer tensors [N]; use oneHot() for [N, 10] targets.
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<TrainTestSplit> {
+  checkSizes(options, MNIST_NUM_DIGITS, 'the mnist package holds');
+  return splitMnist(await loadMnistDigits(), options);
+}
+
+/**
+ * loadMnist's split of digits already in memory: the compact bytes a browser fetched and read
+ * with mnistFromBytes, say (the same 10,000 digits give the same split as loadMnist). Code that
+ * calls only this never loads the `mnist` package, so a bundler leaves its 21 MB out.
+ */
+export function splitMnist(digits: MnistDigits, options: LoadMnistOptions = {}): TrainTestSplit {
   const { trainSize = 8000, testSize = 2000, seed = 0 } = options;
-  for (const [name, value] of [['trainSize', trainSize], ['testSize', testSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new ValueError(`loadMnist: ${name} must be a positive integer, got ${value}`);
-  }
-  if (trainSize + testSize > MNIST_NUM_DIGITS) {
-    throw new ValueError(
-      `loadMnist: trainSize ${trainSize} + testSize ${testSize} = ${trainSize + testSize} is more than the ${MNIST_NUM_DIGITS} digits the mnist package holds`,
-    );
-  }
-  const { x, labels } = await loadMnistDigits();
+  const { x, labels } = digits;
+  checkSizes(options, x.shape[0]!, 'are given');
   const random = new Random(seed);
   let pool = { x, y: labels };
   if (trainSize + testSize < x.shape[0]!) {
@@ -98,4 +101,14 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<TrainTe
     pool = { x: subset.xTest, y: subset.yTest };
   }
   return trainTestSplit(pool.x, pool.y, { testSize, stratify: true, random });
+}
+
+function checkSizes(options: LoadMnistOptions, available: number, source: string): void {
+  const { trainSize = 8000, testSize = 2000 } = options;
+  for (const [name, value] of [['trainSize', trainSize], ['testSize', testSize]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new ValueError(`loadMnist: ${name} must be a positive integer, got ${value}`);
+  }
+  if (trainSize + testSize > available) {
+    throw new ValueError(`loadMnist: trainSize ${trainSize} + testSize ${testSize} = ${trainSize + testSize} is more than the ${available} digits ${source}`);
+  }
 }

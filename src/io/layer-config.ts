@@ -120,7 +120,8 @@ export function parseLayerConfig(raw: unknown, at: JsonPath): LayerConfig {
 export function layerFromConfig(layer: LayerConfig, inputDim: number | undefined): Module {
   switch (layer.class) {
     case 'Dense':
-      return new Dense(layer.config.units, { ...layer.config, ...(inputDim !== undefined ? { inputDim } : {}) });
+      const { units, ...options } = layer.config;
+      return new Dense(units, { ...options, ...(inputDim !== undefined ? { inputDim } : {}) });
     case 'Activation':
       // getActivation validates the name and alpha before a layer exists.
       getActivation(layer.config.activation, { alpha: layer.config.alpha });

@@ -8,6 +8,7 @@ import { globalRandom } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { initialize, type InitializerSpec } from './initializers.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface DenseOptions {
   activation?: ActivationName;
@@ -32,6 +33,7 @@ export class Dense extends Module {
   constructor(units: number, options: DenseOptions = {}) {
     super();
     if (!Number.isInteger(units) || units < 1) throw new ValueError(`Dense: units must be a positive integer, got ${units}`);
+    checkOptionKeys('Dense', options, ['activation', 'activationAlpha', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputDim']);
     this.units = units;
     this.options = { ...options };
     this.activation = options.activation ?? 'linear';

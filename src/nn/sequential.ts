@@ -14,6 +14,7 @@ import type { History } from '../train/history.js';
 import { getMetric, type MetricFunction } from '../train/metrics.js';
 import { Dense } from './layers.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface CompileOptions {
   optimizer: OptimizerName | OptimizerConfig | Optimizer;
@@ -22,6 +23,9 @@ export interface CompileOptions {
   lossOptions?: CrossentropyOptions & { delta?: number };
   metrics?: (string | { name: string; fn: MetricFunction })[];
 }
+
+const COMPILE_KEYS = ['optimizer', 'loss', 'lossOptions', 'metrics'] as const;
+const OPTIMIZER_KEYS = ['type', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'beta1', 'beta2', 'epsilon', 'rho'] as const;
 
 export class Sequential extends Module {
   readonly layers: Module[] = [];
@@ -72,6 +76,16 @@ export class Sequential extends Module {
   }
 
   compile(options: CompileOptions): this {
+    checkOptionKeys('compile', options, COMPILE_KEYS, {
+      learningRate: "the learning rate belongs to the optimizer: optimizer: { type: 'adam', learningRate: 0.01 }",
+      fromLogits: 'it belongs to lossOptions: { fromLogits: true }',
+      epochs: 'epochs are an option of fit()',
+      batchSize: 'batchSize is an option of fit()',
+    });
+    if (typeof options.optimizer === 'object' && options.optimizer !== null && !(options.optimizer instanceof Optimizer)) {
+      checkOptionKeys('compile: optimizer', options.optimizer, OPTIMIZER_KEYS);
+    }
+    checkOptionKeys('compile: lossOptions', options.lossOptions, ['fromLogits', 'delta', 'reduction']);
     const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : createOptimizer(options.optimizer);
     const loss = typeof options.loss === 'function' ? options.loss : getLoss(options.loss, options.lossOptions);
     const metrics: Record<string, MetricFunction> = {};

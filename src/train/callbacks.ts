@@ -3,6 +3,7 @@
  * (progress bars, charts, early stopping, checkpoints), so the loop itself stays short.
  */
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { Module, StateDict } from '../nn/module.js';
 import type { History, StopInfo } from './history.js';
 
@@ -41,17 +42,21 @@ export interface Callback {
 export interface EarlyStoppingOptions {
   /** 'val_loss' (default), 'loss', or 'val_<metric>' / '<metric>'. */
   monitor?: string;
-  /** Epochs without improvement to wait before stopping (default 0). */
+  /**
+   * Epochs without improvement after which training stops (default 0), as Keras counts them:
+   * training stops at the end of the epoch that makes `max(patience, 1)` epochs in a row
+   * without improvement.
+   */
   patience?: number;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
   /** 'min' for losses, 'max' for accuracies; 'auto' decides from the name. */
   mode?: 'min' | 'max' | 'auto';
-  /** When stopping, put back the weights of the best epoch (default false). */
+  /** When training ends (stopped early or not), put back the weights of the best epoch (default false), as Keras 3. */
   restoreBestWeights?: boolean;
 }
 
-/** Stop when the monitored value stops improving; optionally restore the best weights. */
+/** Stop when the monitored value stops improving (Keras's rules); optionally restore the best weights. */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
   readonly patience: number;
@@ -60,10 +65,15 @@ export class EarlyStopping implements Callback {
   readonly restoreBestWeights: boolean;
   best = Number.NaN;
   bestEpoch = -1;
+  /** Epoch training was stopped at (-1: it was not). */
+  stoppedEpoch = -1;
+  /** Epoch whose weights were put back at the end of training (-1: none). */
+  restoredEpoch = -1;
   private wait = 0;
   private bestWeights: StateDict | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptionKeys('EarlyStopping', options, ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights']);
     this.monitor = options.monitor ?? 'val_loss';
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);
@@ -76,30 +86,38 @@ export class EarlyStopping implements Callback {
   onTrainBegin(): void {
     this.best = Number.NaN;
     this.bestEpoch = -1;
+    this.stoppedEpoch = -1;
+    this.restoredEpoch = -1;
     this.wait = 0;
     this.bestWeights = null;
   }
 
   onEpochEnd(epoch: number, logs: Logs, context: TrainingContext): void {
     const value = monitoredValue(this.monitor, logs);
+    // As Keras: count the epoch first, reset the count on an improvement.
+    this.wait++;
     const improved =
       Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta);
     if (improved) {
       this.best = value;
       this.bestEpoch = epoch;
       this.wait = 0;
-      if (this.restoreBestWeights) this.bestWeights = context.model.stateDict();
+      // A replayed epoch (a resumed run catching up) has no weights to keep: the model of that time is gone.
+      if (this.restoreBestWeights) this.bestWeights = (context.model as Module | undefined)?.stateDict() ?? null;
       return;
     }
-    this.wait++;
-    if (this.wait > this.patience) {
-      let message = `early stopping: ${this.monitor} has not improved for ${this.wait} epochs (best ${this.best.toPrecision(5)} at epoch ${this.bestEpoch + 1})`;
-      if (this.restoreBestWeights && this.bestWeights !== null) {
-        context.model.loadStateDict(this.bestWeights);
-        message += '; weights restored to that epoch';
-      }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      let message = `early stopping: ${this.monitor} has not improved for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${this.best.toPrecision(5)} at epoch ${this.bestEpoch + 1})`;
+      if (this.restoreBestWeights && this.bestWeights !== null) message += '; weights restored to that epoch';
       context.stop('earlyStopping', message);
     }
+  }
+
+  onTrainEnd(context: TrainingContext): void {
+    if (!this.restoreBestWeights || this.bestWeights === null) return;
+    context.model.loadStateDict(this.bestWeights);
+    this.restoredEpoch = this.bestEpoch;
   }
 }
 

@@ -8,6 +8,7 @@ import { kernels } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
 import { takeRange } from '../data/rows.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { LossFunction } from '../losses/index.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -48,9 +49,19 @@ export interface TrainingSetup {
   metrics: Record<string, MetricFunction>;
 }
 
+const FIT_KEYS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'random', 'callbacks', 'stopOnNonFinite', 'initialEpoch'];
+
 export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  checkOptionKeys('fit', options, FIT_KEYS, { verbose: 'gradiente prints nothing itself: pass a callback (e.g. a ProgressPrinter) in callbacks' });
   const { epochs = 1, batchSize = 32, shuffle = true, callbacks = [], initialEpoch = 0 } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  // Before any step: a NaN or Infinity in the data would only show up later as a NaN loss.
+  checkFinite('x', x);
+  checkFinite('y', y);
+  if (options.validationData !== undefined) {
+    checkFinite('validationData x', options.validationData[0]);
+    checkFinite('validationData y', options.validationData[1]);
+  }
   const [xTrain, yTrain, validation] = splitValidation(x, y, options);
   const { model, optimizer } = setup;
   model.build(xTrain.shape);
@@ -211,6 +222,20 @@ function flattenLogs(logs: Logs): Record<string, number> {
   const out: Record<string, number> = { loss: logs.loss, ...logs.metrics, learningRate: logs.learningRate };
   for (const [k, v] of Object.entries(logs.val ?? {})) out[`val_${k}`] = v;
   return out;
+}
+
+/** The first NaN or infinite value of the data, by sample (row) and column, as an error before training. */
+function checkFinite(name: string, t: Tensor): void {
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v)) continue;
+    const width = t.shape.length > 1 ? data.length / t.shape[0]! : 1;
+    const where = t.shape.length > 1 ? `sample ${Math.floor(i / width)}, column ${i % width}` : `sample ${i}`;
+    throw new ValueError(
+      `fit: ${name} holds ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'} at ${where} (shape ${formatShape(t.shape)}); training needs finite numbers: fill in or drop missing values and rescale values beyond float32's range (±3.4e38) before fit`,
+    );
+  }
 }
 
 function splitValidation(x: Tensor, y: Tensor, options: FitOptions): [Tensor, Tensor, [Tensor, Tensor] | null] {

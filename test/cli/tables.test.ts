@@ -208,3 +208,20 @@ describe('Auto MPG (vega-datasets cars.json, as published)', () => {
     expect(mean).toBeLessThanOrEqual(2.2);
   }, 180_000);
 });
+
+describe('early stopping in the command', () => {
+  it('restores the best epoch (default) and says so; --no-restore-best keeps the last', async () => {
+    const { stdout } = await train('flowers-early', ['--data', `csv:${TABLES}/flowers-1-3.csv`, '--target', 'class', '--early-stopping', '2', '--epochs', '300', '--lr', '0.05']);
+    const restored = /^Restored: the weights of epoch (\d+), the best val_loss \(([\d.e-]+)\); the saved model is that epoch's/m.exec(stdout);
+    expect(restored).not.toBeNull();
+    const stop = /^early stopping: val_loss has not improved for 2 epochs \(best ([\d.e-]+) at epoch (\d+)\); weights restored to that epoch$/m.exec(stdout);
+    expect(stop).not.toBeNull();
+    expect(stop![2]).toBe(restored![1]);
+    const history = JSON.parse(readFileSync(path.join(dir, 'flowers-early', 'history.json'), 'utf8')) as { history: { val_loss: number[] } };
+    // Keras's patience: training ran exactly 2 epochs past the best one.
+    expect(history.history.val_loss.length).toBe(Number(restored![1]) + 2);
+    const { stdout: last } = await train('flowers-early-last', ['--data', `csv:${TABLES}/flowers-1-3.csv`, '--target', 'class', '--early-stopping', '2', '--epochs', '300', '--lr', '0.05', '--no-restore-best']);
+    expect(last).not.toMatch(/^Restored:/m);
+    expect(last).toMatch(/^early stopping: val_loss has not improved for 2 epochs \(best [\d.e-]+ at epoch \d+\)$/m);
+  });
+});

@@ -30,17 +30,25 @@ async function stopEpochFor(values: number[], options: ConstructorParameters<typ
 }
 
 describe('EarlyStopping decides on the monitored value', () => {
-  it('stops once the value has not improved for more than `patience` epochs', async () => {
+  it('stops once the value has not improved for `patience` epochs in a row, as Keras', async () => {
     //                         0  1  2    3    4    5  6
     const values = [5, 4, 3, 3.5, 3.2, 3.1, 1];
     const r = await stopEpochFor(values, { patience: 2, mode: 'min' });
-    // best 3 at epoch 2; epochs 3, 4 wait; epoch 5 is the third without improvement: stop after it.
-    expect(r.epochs).toBe(6);
+    // best 3 at epoch 2; epochs 3 and 4 do not improve: that is patience 2, stop after epoch 4.
+    expect(r.epochs).toBe(5);
     expect(r.stopper.best).toBe(3);
     expect(r.stopper.bestEpoch).toBe(2);
+    expect(r.stopper.stoppedEpoch).toBe(4);
     expect(r.stopped?.reason).toBe('earlyStopping');
-    expect(r.stopped?.epoch).toBe(5);
-    expect(r.stopped?.message).toMatch(/score has not improved for 3 epochs \(best 3\.0000 at epoch 3\)/);
+    expect(r.stopped?.epoch).toBe(4);
+    expect(r.stopped?.message).toMatch(/score has not improved for 2 epochs \(best 3\.0000 at epoch 3\)/);
+  });
+
+  it('counts like Keras 3 EarlyStopping: patience 0 and 1 both stop at the first epoch without improvement', async () => {
+    // Keras: wait += 1; on improvement wait = 0; stop when wait >= patience and epoch > 0.
+    expect((await stopEpochFor([3, 2, 2.5, 1], { patience: 1, mode: 'min' })).epochs).toBe(3);
+    expect((await stopEpochFor([3, 2, 2.5, 1], { patience: 0, mode: 'min' })).epochs).toBe(3);
+    expect((await stopEpochFor([3, 2, 2.5, 2.4, 1], { patience: 3, mode: 'min' })).epochs).toBe(5);
   });
 
   it('patience 0 stops at the first epoch without improvement; a tie is no improvement', async () => {
@@ -55,12 +63,12 @@ describe('EarlyStopping decides on the monitored value', () => {
 
   it('minDelta: smaller improvements do not count', async () => {
     // improvements smaller than minDelta 0.5 count as none: best stays 5 (epoch 0)
-    expect((await stopEpochFor([5, 4.7, 4.6, 4.55, 1], { patience: 2, minDelta: 0.5, mode: 'min' })).epochs).toBe(4);
+    expect((await stopEpochFor([5, 4.7, 4.6, 4.55, 1], { patience: 2, minDelta: 0.5, mode: 'min' })).epochs).toBe(3);
     expect((await stopEpochFor([5, 4.4, 3.8, 3.2, 2.6], { patience: 0, minDelta: 0.5, mode: 'min' })).epochs).toBe(5);
   });
 
   it("mode 'max' (and 'auto' for names with acc) wants the value to grow", async () => {
-    expect((await stopEpochFor([0.5, 0.6, 0.55, 0.58, 0.9], { patience: 1, mode: 'max' })).epochs).toBe(4);
+    expect((await stopEpochFor([0.5, 0.6, 0.55, 0.58, 0.9], { patience: 2, mode: 'max' })).epochs).toBe(4);
     expect(new EarlyStopping({ monitor: 'val_accuracy' }).mode).toBe('max');
     expect(new EarlyStopping({ monitor: 'accuracy' }).mode).toBe('max');
     expect(new EarlyStopping().mode).toBe('min');
@@ -98,10 +106,11 @@ describe('EarlyStopping on real training', () => {
     const last = valLoss.length - 1;
     expect(history.stopped?.reason).toBe('earlyStopping');
     expect(last).toBeLessThan(299);
-    // The best epoch is the minimum so far, and the stop came exactly patience + 1 epochs after it.
+    // The best epoch is the minimum so far, and the stop came exactly patience epochs after it.
     const best = valLoss.indexOf(Math.min(...valLoss));
     expect(stopper.bestEpoch).toBe(best);
-    expect(last - best).toBe(patience + 1);
+    expect(last - best).toBe(patience);
+    expect(stopper.restoredEpoch).toBe(best);
     expect(history.stopped?.message).toMatch(/weights restored to that epoch/);
 
     const now = model.stateDict();
@@ -121,9 +130,30 @@ describe('EarlyStopping on real training', () => {
     const history = await model.fit(x, y, {
       epochs: 8,
       batchSize: 'full',
-      callbacks: [{ onEpochEnd: (_e, _l, c) => void snapshots.push(c.model.stateDict()) }, script([5, 1, 2, 3, 4, 5, 6, 7]), new EarlyStopping({ monitor: 'score', patience: 1 })],
+      callbacks: [{ onEpochEnd: (_e, _l, c) => void snapshots.push(c.model.stateDict()) }, script([5, 1, 2, 3, 4, 5, 6, 7]), new EarlyStopping({ monitor: 'score', patience: 2 })],
     });
     expect(history.epoch).toEqual([0, 1, 2, 3]);
     expect(Array.from(model.stateDict()['0.kernel']!.data)).toEqual(Array.from(snapshots[3]!['0.kernel']!.data));
+  });
+
+  it('restoreBestWeights also restores when training runs to the end without stopping (Keras 3)', async () => {
+    const { x, y } = regression(16, 5);
+    manualSeed(6);
+    const model = new Sequential([new Dense(1, { inputDim: 3 })]);
+    model.compile({ optimizer: { type: 'sgd', learningRate: 0.05 }, loss: 'mse' });
+    const snapshots: StateDict[] = [];
+    const stopper = new EarlyStopping({ monitor: 'score', patience: 5, restoreBestWeights: true });
+    const history = await model.fit(x, y, {
+      epochs: 4,
+      batchSize: 'full',
+      callbacks: [{ onEpochEnd: (_e, _l, c) => void snapshots.push(c.model.stateDict()) }, script([5, 1, 2, 3]), stopper],
+    });
+    expect(history.stopped).toBeNull();
+    expect(stopper.restoredEpoch).toBe(1);
+    expect(Array.from(model.stateDict()['0.kernel']!.data)).toEqual(Array.from(snapshots[1]!['0.kernel']!.data));
+  });
+
+  it('an unknown option is an error naming the right one', () => {
+    expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow(/EarlyStopping: unknown option 'restore_best_weights' \(did you mean restoreBestWeights\?\)/);
   });
 });

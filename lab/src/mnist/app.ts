@@ -8,10 +8,21 @@ import { classColor, okabeIto } from '../common/colors.js';
 import { button, select, slider, stat } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
-import { DigitPad } from './draw.js';
+import { DigitPad, paintDigit } from './draw.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
 const THROUGHPUT_BATCHES = [1, 8, 32, 128, 512];
+/** Batches averaged at each end of the run to judge whether the loss fell. */
+const FALL_WINDOW = 20;
+/** The loss "did not fall" when the last batches average more than this share of the first ones. */
+const LOSS_FELL = 0.8;
+
+/** Mean loss of the first and of the last FALL_WINDOW batches (null for too short a run). */
+export function lossFall(values: readonly number[]): { first: number; last: number } | null {
+  if (values.length < 2 * FALL_WINDOW) return null;
+  const mean = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  return { first: mean(values.slice(0, FALL_WINDOW)), last: mean(values.slice(-FALL_WINDOW)) };
+}
 
 export function mountMnist(): void {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -121,18 +132,30 @@ export function mountMnist(): void {
   const sampleLabel = el('p', { class: 'note', id: 'mnist-sample-label' });
   const predictionText = el('p', { class: 'readout', id: 'mnist-prediction', 'aria-live': 'polite' });
   const bars = el('div', { class: 'bars', id: 'mnist-probabilities' });
-  byId('mnist-draw-card').append(el('div', { class: 'grid even' }, el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton, sampleButton), sampleLabel), el('div', {}, predictionText, bars)));
+  // What the network receives: the drawing fitted into 20 × 20 and centred by mass in 28 × 28.
+  const inputPreview = el('canvas', { class: 'digit-preview', id: 'mnist-input', width: 28, height: 28, role: 'img', 'data-i18n-aria-label': 'mnist.draw.input' });
+  byId('mnist-draw-card').append(
+    el(
+      'div',
+      { class: 'grid even' },
+      el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton, sampleButton), sampleLabel),
+      el('div', {}, el('figure', { class: 'digit-input' }, inputPreview, el('figcaption', { class: 'note', 'data-i18n': 'mnist.draw.inputCaption' })), predictionText, bars),
+    ),
+  );
   let probabilities: number[] | null = null;
   let lastPredict = 0;
   const pad = new DigitPad(padCanvas, (final) => {
     const now = performance.now();
     if (!final && now - lastPredict < 120) return;
     lastPredict = now;
-    send({ type: 'predict', pixels: pad.pixels() });
+    const pixels = pad.pixels();
+    paintDigit(inputPreview, pixels);
+    send({ type: 'predict', pixels });
   });
   let sampleShown: number | null = null;
   clearButton.addEventListener('click', () => {
     pad.clear();
+    paintDigit(inputPreview, pad.pixels());
     probabilities = null;
     sampleShown = null;
     showSample();
@@ -223,8 +246,19 @@ export function mountMnist(): void {
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const m = event.data;
     switch (m.type) {
+      case 'loading':
+        // The bar shows the bytes as they arrive; the status (a live region) is not rewritten for each.
+        progress.max = m.total || 1;
+        progress.value = m.total ? m.received : 0;
+        progress.dataset.phase = 'loading';
+        break;
       case 'loaded':
         loaded = m;
+        progress.max = 1;
+        progress.value = 0;
+        progress.dataset.phase = 'ready';
+        // From the page's start to data ready in the worker (the lab benchmark reads it).
+        document.body.dataset.mnistReadyMs = String(Math.round(performance.now()));
         trainButton.disabled = false;
         measureButton.disabled = false;
         setStatus(() => t('mnist.status.loaded', { seconds: fmt(m.seconds, 2), train: m.trainSize, test: m.testSize, backend: `${m.backend}${m.threads > 1 ? ` × ${m.threads}` : ''}` }), 'idle');
@@ -255,10 +289,19 @@ export function mountMnist(): void {
         trained = true;
         setTraining(false);
         progress.value = m.stopped ? progress.value : progress.max;
-        setStatus(
-          () => (m.stopped ? t('mnist.status.stopped', { accuracy: fmt(m.testAccuracy, 3) }) : t('mnist.status.done', { seconds: fmt(m.seconds, 3), rate: fmt(m.samplesPerSecond, 3), accuracy: fmt(m.testAccuracy, 3) })),
-          'done',
-        );
+        {
+          const fall = lossFall(losses.y);
+          const c = config!;
+          if (!m.stopped && fall !== null && fall.last > LOSS_FELL * fall.first) {
+            // Named, not just "done": a run whose loss did not fall has a cause the reader can change.
+            setStatus(() => t('mnist.status.notFalling', { first: fmt(fall.first, 3), last: fmt(fall.last, 3), lr: fmt(c.learningRate, 3), optimizer: t(`optimizer.${c.optimizer}`), accuracy: fmt(m.testAccuracy, 3) }), 'diverged');
+          } else {
+            setStatus(
+              () => (m.stopped ? t('mnist.status.stopped', { accuracy: fmt(m.testAccuracy, 3) }) : t('mnist.status.done', { seconds: fmt(m.seconds, 3), rate: fmt(m.samplesPerSecond, 3), accuracy: fmt(m.testAccuracy, 3) })),
+              'done',
+            );
+          }
+        }
         if (pad.hasInk) send({ type: 'predict', pixels: pad.pixels() });
         break;
       case 'sample':

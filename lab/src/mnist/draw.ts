@@ -1,15 +1,30 @@
 /**
  * A canvas to draw a digit on, and its conversion to what the network saw in training:
  * MNIST digits are white on black, fitted into a 20 × 20 box and centred by their centre
- * of mass in a 28 × 28 image.
+ * of mass in a 28 × 28 image, with strokes about two pixels wide.
+ *
+ * The pad keeps the strokes as lines, not only as ink: a digit drawn small in a corner is
+ * scaled up to the 20 × 20 box and drawn again with MNIST's stroke width, so it reaches the
+ * network as the same image as a large one (scaling the ink instead would turn the pen's width
+ * into a fat blob that reads as 0 or 8).
  */
 export const SIDE = 28;
+/** The box MNIST fits each digit into (its longer side), in pixels of the 28 × 28 image. */
+const BOX = 20;
+/** Stroke width of MNIST digits, in pixels of the 28 × 28 image. */
+const PEN = 2.4;
+
+type Point = [number, number];
 
 export class DigitPad {
   private readonly ctx: CanvasRenderingContext2D;
   private drawing = false;
   private last: [number, number] | null = null;
   private inked = false;
+  /** The strokes drawn so far, in pad coordinates (0..280). */
+  private strokes: Point[][] = [];
+  /** A test digit shown on the pad (already an MNIST image), while nothing is drawn over it. */
+  private sample: Float32Array | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly onStroke: (final: boolean) => void) {
     canvas.width = 280;
@@ -20,11 +35,13 @@ export class DigitPad {
       this.drawing = true;
       canvas.setPointerCapture(e.pointerId);
       this.last = this.point(e);
+      this.strokes.push([this.last]);
       this.dot(this.last);
     });
     canvas.addEventListener('pointermove', (e) => {
       if (!this.drawing) return;
       const p = this.point(e);
+      this.strokes.at(-1)?.push(p);
       this.line(this.last ?? p, p);
       this.last = p;
       this.onStroke(false);
@@ -47,6 +64,8 @@ export class DigitPad {
     this.ctx.fillStyle = '#000';
     this.ctx.fillRect(0, 0, 280, 280);
     this.inked = false;
+    this.strokes = [];
+    this.sample = null;
   }
 
   /** Show a 28 × 28 image (a test digit), enlarged to fill the pad. */
@@ -64,6 +83,7 @@ export class DigitPad {
     this.ctx.imageSmoothingEnabled = true;
     this.ctx.drawImage(small, 0, 0, 280, 280);
     this.inked = true;
+    this.sample = Float32Array.from(pixels);
     this.onStroke(true);
   }
 
@@ -93,55 +113,85 @@ export class DigitPad {
 
   /** The drawing as 784 values in [0, 1], prepared the way MNIST digits were. */
   pixels(): Float32Array {
-    const source = this.ctx.getImageData(0, 0, 280, 280).data;
-    let [x0, y0, x1, y1] = [280, 280, -1, -1];
-    for (let y = 0; y < 280; y++) {
-      for (let x = 0; x < 280; x++) {
-        if (source[(y * 280 + x) * 4]! > 32) {
-          x0 = Math.min(x0, x);
-          x1 = Math.max(x1, x);
-          y0 = Math.min(y0, y);
-          y1 = Math.max(y1, y);
-        }
-      }
+    const points = this.strokes.flat();
+    if (points.length === 0) return this.sample !== null ? Float32Array.from(this.sample) : new Float32Array(SIDE * SIDE);
+    // Fit the strokes' bounding box (their centre lines) into the 20 × 20 box, keeping the aspect
+    // ratio; a dot or a very short stroke is not blown up beyond the pad's own scale.
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [x, y] of points) {
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
     }
-    const out = new Float32Array(SIDE * SIDE);
-    if (x1 < 0) return out;
-    // Fit the ink's bounding box into 20 × 20, keeping its aspect ratio.
-    const w = x1 - x0 + 1;
-    const h = y1 - y0 + 1;
-    const scale = 20 / Math.max(w, h);
+    const scale = Math.min((BOX - PEN) / Math.max(x1 - x0, y1 - y0, 1e-9), SIDE / 28);
+    const first = this.render(scale, SIDE / 2 - ((x0 + x1) / 2) * scale, SIDE / 2 - ((y0 + y1) / 2) * scale);
+    // Then move it so the centre of mass sits at the centre of the 28 × 28 image, as MNIST did.
+    const [cx, cy] = centreOfMass(first);
+    if (cx === null) return first;
+    const shiftX = SIDE / 2 - 0.5 - cx;
+    const shiftY = SIDE / 2 - 0.5 - cy!;
+    return this.render(scale, SIDE / 2 - ((x0 + x1) / 2) * scale + shiftX, SIDE / 2 - ((y0 + y1) / 2) * scale + shiftY);
+  }
+
+  /** The strokes drawn at `scale` and moved by (dx, dy) into a 28 × 28 image, with MNIST's pen. */
+  private render(scale: number, dx: number, dy: number): Float32Array {
     const small = document.createElement('canvas');
     small.width = SIDE;
     small.height = SIDE;
-    const sctx = small.getContext('2d', { willReadFrequently: true })!;
-    sctx.fillStyle = '#000';
-    sctx.fillRect(0, 0, SIDE, SIDE);
-    sctx.imageSmoothingEnabled = true;
-    sctx.imageSmoothingQuality = 'high';
-    const dw = w * scale;
-    const dh = h * scale;
-    sctx.drawImage(this.canvas, x0, y0, w, h, (SIDE - dw) / 2, (SIDE - dh) / 2, dw, dh);
-    const boxed = sctx.getImageData(0, 0, SIDE, SIDE).data;
-    // Then shift so the centre of mass sits at the centre of the 28 × 28 image.
-    let mass = 0;
-    let cx = 0;
-    let cy = 0;
-    for (let i = 0; i < SIDE * SIDE; i++) {
-      const v = boxed[i * 4]! / 255;
-      mass += v;
-      cx += v * (i % SIDE);
-      cy += v * Math.floor(i / SIDE);
-    }
-    const dx = Math.round(SIDE / 2 - 0.5 - cx / mass);
-    const dy = Math.round(SIDE / 2 - 0.5 - cy / mass);
-    for (let y = 0; y < SIDE; y++) {
-      for (let x = 0; x < SIDE; x++) {
-        const sx = x - dx;
-        const sy = y - dy;
-        if (sx >= 0 && sx < SIDE && sy >= 0 && sy < SIDE) out[y * SIDE + x] = boxed[(sy * SIDE + sx) * 4]! / 255;
+    const ctx = small.getContext('2d', { willReadFrequently: true })!;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, SIDE, SIDE);
+    ctx.strokeStyle = '#fff';
+    ctx.fillStyle = '#fff';
+    ctx.lineWidth = PEN;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    for (const stroke of this.strokes) {
+      const [sx, sy] = stroke[0]!;
+      if (stroke.length === 1) {
+        ctx.beginPath();
+        ctx.arc(sx * scale + dx, sy * scale + dy, PEN / 2, 0, 2 * Math.PI);
+        ctx.fill();
+        continue;
       }
+      ctx.beginPath();
+      ctx.moveTo(sx * scale + dx, sy * scale + dy);
+      for (const [x, y] of stroke.slice(1)) ctx.lineTo(x * scale + dx, y * scale + dy);
+      ctx.stroke();
     }
+    const rgba = ctx.getImageData(0, 0, SIDE, SIDE).data;
+    const out = new Float32Array(SIDE * SIDE);
+    for (let i = 0; i < out.length; i++) out[i] = rgba[i * 4]! / 255;
     return out;
   }
+}
+
+/** Centre of mass (column, row) of a 28 × 28 image, or nulls for an empty one. */
+export function centreOfMass(pixels: Float32Array): [number | null, number | null] {
+  let mass = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i]!;
+    mass += v;
+    cx += v * (i % SIDE);
+    cy += v * Math.floor(i / SIDE);
+  }
+  return mass === 0 ? [null, null] : [cx / mass, cy / mass];
+}
+
+/** Paint a 28 × 28 image into a canvas (white on black), for showing what the network receives. */
+export function paintDigit(canvas: HTMLCanvasElement, pixels: Float32Array): void {
+  canvas.width = SIDE;
+  canvas.height = SIDE;
+  const image = new ImageData(SIDE, SIDE);
+  for (let i = 0; i < SIDE * SIDE; i++) {
+    const v = Math.round(255 * pixels[i]!);
+    image.data[i * 4] = v;
+    image.data[i * 4 + 1] = v;
+    image.data[i * 4 + 2] = v;
+    image.data[i * 4 + 3] = 255;
+  }
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
 }

@@ -17,6 +17,7 @@ export type ToWorker =
   | { type: 'throughput'; batchSizes: number[]; secondsEach: number };
 
 export type FromWorker =
+  | { type: 'loading'; received: number; /** Bytes in all (0 when the server did not say). */ total: number }
   | { type: 'loaded'; trainSize: number; testSize: number; backend: string; threads: number; seconds: number }
   | { type: 'progress'; iteration: number; totalIterations: number; epoch: number; loss: number; /** Batch losses since the last message, ending at `iteration`. */ losses: number[] }
   | { type: 'evaluated'; iteration: number; testLoss: number; testAccuracy: number }

@@ -7,17 +7,19 @@ import {
   createOptimizer,
   DataLoader,
   Dense,
-  loadMnist,
   manualSeed,
+  mnistFromBytes,
   noGrad,
   oneHot,
   ready,
   Sequential,
+  splitMnist,
   tensor,
   wasmBackendInfo,
   categoricalCrossentropy,
   type Tensor,
 } from '../../../src/index.js';
+import digitsUrl from '@mnist-bytes/mnist-digits.bin?url';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
 interface Scope {
@@ -38,10 +40,44 @@ function makeModel(hidden: number, seed = 1): Sequential {
   return new Sequential([new Dense(hidden, { activation: 'relu', inputDim: 784 }), new Dense(10, { activation: 'softmax' })]);
 }
 
+/**
+ * The digits as compact bytes (one per pixel, 7.9 MB), read as they arrive so the page can
+ * show progress; the same split as the library's loadMnist from the `mnist` package.
+ */
+async function fetchDigits(): Promise<ReturnType<typeof mnistFromBytes>> {
+  const response = await fetch(digitsUrl);
+  if (!response.ok) throw new Error(`MNIST digits: ${digitsUrl} answered ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return mnistFromBytes(await response.arrayBuffer(), digitsUrl);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  let lastPost = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    const now = performance.now();
+    if (now - lastPost > 50) {
+      post({ type: 'loading', received, total });
+      lastPost = now;
+    }
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  post({ type: 'loading', received, total: received });
+  return mnistFromBytes(bytes, digitsUrl);
+}
+
 async function load(): Promise<void> {
   const start = performance.now();
-  const backend = await ready();
-  const split = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
+  const [backend, digits] = await Promise.all([ready(), fetchDigits()]);
+  const split = splitMnist(digits, { trainSize: 8000, testSize: 2000, seed: 0 });
   data = { xTrain: split.xTrain, yTrain: oneHot(split.yTrain, 10), xTest: split.xTest, yTest: oneHot(split.yTest, 10) };
   post({
     type: 'loaded',
