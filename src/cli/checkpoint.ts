@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { globalRandom, loadModel, saveModel, type Random, type Sequential } from '../node.js';
+import { beforeRemove } from '../node/test-hooks.js';
 import { CliError } from './errors.js';
 import { exists, readJson, writeJsonAtomic } from './files.js';
 import type { GradientNormsJson, HistoryJson } from './recorders.js';
@@ -104,6 +105,7 @@ export async function saveCheckpoint(
   const older = (await fs.readdir(root)).filter((e) => /^epoch-\d+$/.test(e) && e < name).sort();
   for (const entry of older.slice(0, -1)) {
     try {
+      beforeRemove(path.join(root, entry));
       await fs.rm(path.join(root, entry), { recursive: true, force: true });
     } catch (error) {
       warn(`could not remove the old checkpoint ${path.join(root, entry)} (${(error as Error).message}); training goes on, remove it by hand to free the space`);

@@ -16,6 +16,7 @@
  *                                          operating-system error CODE (ENOSPC: a full disk,
  *                                          EROFS, EACCES, EIO)
  *   GRADIENTE_TEST_FAIL_WRITE=CODE:MOMENT  every file write after that moment fails with CODE
+ *   GRADIENTE_TEST_FAIL_REMOVE=CODE        removing an old checkpoint fails with CODE (EBUSY, EACCES)
  *
  * Documented in docs/CLI.md ("Test hooks"). Never set them outside tests.
  */
@@ -67,4 +68,10 @@ export function moment(name: string): void {
   if (env('GRADIENTE_TEST_KILL_AT') === name) killSelf();
   const fail = env('GRADIENTE_TEST_FAIL_WRITE');
   if (fail !== undefined && fail.slice(fail.indexOf(':') + 1) === name) failing = true;
+}
+
+/** Called before an old checkpoint is removed. */
+export function beforeRemove(file: string): void {
+  const code = env('GRADIENTE_TEST_FAIL_REMOVE');
+  if (code !== undefined) throw Object.assign(new Error(`${code}: injected failure (GRADIENTE_TEST_FAIL_REMOVE), rm '${file}'`), { code, path: file, syscall: 'rm' });
 }

@@ -216,6 +216,15 @@ describe('run lifecycle', () => {
     expect(refused.stderr.split('\n').at(-2)).toMatch(/^error: --resume .*: no intact checkpoint \(.*epoch-0002 is unusable: training-state.json does not match its checksum.*epoch-0001 is unusable: training-state.json does not match its checksum.*\); start the run again with --config .*config.json --out <new dir>$/);
   }, 60_000);
 
+  it('an old checkpoint that cannot be removed is a warning, not an abort', async () => {
+    const dir = path.join(tempDir(), 'run');
+    const result = await runWithEnv([...SMALL, '--out', dir], { GRADIENTE_TEST_FAIL_REMOVE: 'EBUSY' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`warning: could not remove the old checkpoint ${path.join(dir, 'checkpoint', 'epoch-0000')} (EBUSY: injected failure`);
+    expect(result.stderr).toContain('training goes on, remove it by hand to free the space');
+    expect(outcome(dir)).toEqual(small);
+  }, 30_000);
+
   it('the checkpoint records its backend; resuming where that backend cannot run warns that the results will differ', async () => {
     const dir = path.join(tempDir(), 'run');
     expect((await runWithEnv([...SMALL, '--backend', 'js', '--out', dir], { GRADIENTE_TEST_KILL_AT: 'epoch:1' })).signal).toBe('SIGKILL');
