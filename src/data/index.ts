@@ -27,7 +27,6 @@ export {
 } from './synthetic.js';
 export { loadMnistDigits, loadMnist, splitMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
 export { mnistFromBytes, mnistToBytes } from './mnist-bytes.js';
-export { mnistFromBytes, mnistToBytes } from './mnist-bytes.js';
 export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
 export { parseCsv, readCsvCells, csvTable, detectDelimiter, type CsvOptions, type CsvCells } from './csv.js';
 export {
