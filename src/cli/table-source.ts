@@ -24,7 +24,8 @@ export interface TableFile {
 
 /** Library option names as flags in messages: maxClasses -> "--max-classes 5". */
 export function spellFlag(key: string, value: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${value === '\t' ? "'\\t'" : /[\s;|,]/.test(value) && value.length <= 2 ? `'${value}'` : value}`;
+  const shown = value.length > 40 ? `${value.slice(0, 39)}…` : value;
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${value === '\t' ? "'\\t'" : /[\s;|,]/.test(value) && value.length <= 2 ? `'${value}'` : shown}`;
 }
 
 export function hashBytes(bytes: Uint8Array): string {

@@ -96,7 +96,7 @@ export interface TableInspection {
   decisions: string[];
 }
 
-const defaultSpell = (key: string, value: string): string => `${key}: ${/^\[|^\d/.test(value) ? value : `'${value}'`}`;
+const defaultSpell = (key: string, value: string): string => `${key}: ${/^\d+$/.test(value) ? value : `'${shortText(value)}'`}`;
 
 /** Long cell texts and names are cut so an error stays one readable line. */
 export function shortText(text: string, max = 40): string {
