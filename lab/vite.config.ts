@@ -13,7 +13,7 @@ const repoRoot = resolve(labRoot, '..');
 const mnistCache = resolve(repoRoot, 'node_modules/.cache/gradiente-lab');
 
 /** One HTML file per page; the names match the links in the course (gradient_descent.html). */
-export const labPages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'playground', 'mnist'] as const;
+export const labPages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'backprop', 'playground', 'mnist'] as const;
 
 // NOTE: cross-origin isolation (needed only for SharedArrayBuffer threads in a wasm backend).
 // The pages check `crossOriginIsolated` and run single-threaded where these headers are absent.

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildLab, launchBrowser, openPage, removeBuild, screenshot, screenshotDir, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
 
-const pages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'playground', 'mnist'] as const;
+const pages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'backprop', 'playground', 'mnist'] as const;
 const languages = [
   { lang: 'es', locale: 'es-ES' },
   { lang: 'en', locale: 'en-US' },

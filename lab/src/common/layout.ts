@@ -8,13 +8,14 @@ import { currentLang, languages, onLanguageChange, setLang, t, translateDom, typ
 import { mountTeacherTools } from './teacher.js';
 import './style.css';
 
-export type PageId = 'home' | 'gradientDescent' | 'losses' | 'activations' | 'playground' | 'mnist';
+export type PageId = 'home' | 'gradientDescent' | 'losses' | 'activations' | 'backprop' | 'playground' | 'mnist';
 
 export const pages: { id: PageId; href: string; label: MessageKey }[] = [
   { id: 'home', href: './index.html', label: 'nav.home' },
   { id: 'gradientDescent', href: './gradient_descent.html', label: 'nav.gradientDescent' },
   { id: 'losses', href: './loss_functions.html', label: 'nav.losses' },
   { id: 'activations', href: './activations.html', label: 'nav.activations' },
+  { id: 'backprop', href: './backprop.html', label: 'nav.backprop' },
   { id: 'playground', href: './playground.html', label: 'nav.playground' },
   { id: 'mnist', href: './mnist.html', label: 'nav.mnist' },
 ];

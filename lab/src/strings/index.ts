@@ -3,6 +3,7 @@
  * Record<keyof Spanish, string>, so a key missing in either language is a type error.
  */
 import * as activations from './activations.js';
+import * as backprop from './backprop.js';
 import * as common from './common.js';
 import * as gradientDescent from './gradient-descent.js';
 import * as home from './home.js';
@@ -10,7 +11,7 @@ import * as lossFunctions from './loss-functions.js';
 import * as mnist from './mnist.js';
 import * as playground from './playground.js';
 
-const tables = [common, home, gradientDescent, lossFunctions, activations, playground, mnist] as const;
+const tables = [common, home, gradientDescent, lossFunctions, activations, backprop, playground, mnist] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Table = Union<typeof tables>['es'];
