@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { contentWidth } from './canvas.js';
 import { onLanguageChange } from './i18n.js';
+import { registerFigure } from './teacher.js';
 
 export interface SeriesSpec {
   label: () => string;
@@ -32,6 +33,11 @@ export interface LineChartOptions {
   description?: () => string;
   /** Called with the x value under a click or tap on the plot. */
   onClickX?: (x: number) => void;
+  /**
+   * Offer the chart for export (PNG, its data as CSV) and full screen, under this file name
+   * (default: the container's id); false when the page registers it itself.
+   */
+  figure?: string | false;
 }
 
 export class LineChart {
@@ -47,6 +53,16 @@ export class LineChart {
     this.data = [[], ...options.series.map(() => [])] as unknown as uPlot.AlignedData;
     onLanguageChange(() => this.build());
     new ResizeObserver(() => this.resize()).observe(container);
+    if (options.figure !== false) {
+      registerFigure({ id: options.figure ?? (container.id || 'chart'), element: this.holder, host: container, csv: () => this.rows() });
+    }
+  }
+
+  /** The data as a table: a header (x label, series labels), then one row per x. */
+  rows(): (string | number | null)[][] {
+    const [xs, ...ys] = this.data as unknown as ArrayLike<number | null>[];
+    const header = [this.options.xLabel(), ...this.options.series.map((s) => s.label())];
+    return [header, ...Array.from({ length: xs!.length }, (_, i) => [xs![i]!, ...ys.map((y) => y[i] ?? null)])];
   }
 
   private width(): number {

@@ -47,6 +47,8 @@ export function slider(options: SliderOptions): Slider {
     max: toInput(options.max),
     step: log ? 0.01 : options.step,
     value: toInput(options.value),
+    // How the position maps to the value: the keyboard shortcuts for η (teacher.ts) read it.
+    'data-scale': log ? 'log' : 'linear',
   });
   const output = el('output', { for: id });
   const label = el('label', { for: id, 'data-i18n': options.label });

@@ -92,7 +92,7 @@ function showHelp(): void {
     onLanguageChange(() => {
       list.replaceChildren(
         ...shortcuts.flatMap((s) => {
-          const available = s.action === 'help' || actions[s.action] !== undefined;
+          const available = s.action === 'help' || actions[s.action] !== undefined || hasConventional(s.action);
           return [el('dt', {}, el('kbd', {}, s.keys)), el('dd', {}, t(s.label) + (available ? '' : ` ${t('teacher.key.notHere')}`))];
         }),
       );
@@ -101,6 +101,42 @@ function showHelp(): void {
     document.body.append(helpDialog);
   }
   if (!helpDialog.open) helpDialog.showModal();
+}
+
+/** The first enabled, visible button showing one of `keys` (the pages' shared control labels). */
+function controlButton(...keys: MessageKey[]): HTMLButtonElement | null {
+  for (const b of document.querySelectorAll<HTMLButtonElement>(keys.map((k) => `main button[data-i18n="${k}"]`).join(', '))) {
+    if (!b.disabled && b.offsetParent !== null) return b;
+  }
+  return null;
+}
+
+/**
+ * What the keys do on a page that registered nothing: the page's first play, step, epoch and
+ * reset buttons and its learning-rate slider (every page builds them from the same labelled
+ * controls), so the shortcuts work on every page without each page wiring them.
+ */
+function conventionalAction(action: keyof PageActions, factor?: number): boolean {
+  if (action === 'scaleLearningRate') {
+    const label = document.querySelector<HTMLLabelElement>('main label[data-i18n="control.learningRate"]');
+    const input = label?.htmlFor ? document.getElementById(label.htmlFor) : null;
+    if (!(input instanceof HTMLInputElement) || input.disabled) return false;
+    const v = Number(input.value);
+    const next = input.dataset.scale === 'log' ? v + Math.log10(factor!) : v * factor!;
+    input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), next)));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  }
+  const keys: Record<Exclude<keyof PageActions, 'scaleLearningRate'>, MessageKey[]> = {
+    playPause: ['control.play', 'control.pause'],
+    step: ['control.step'],
+    epoch: ['control.epoch'],
+    reset: ['control.reset'],
+  };
+  const b = controlButton(...keys[action]);
+  b?.click();
+  return b !== null;
 }
 
 function onKey(event: KeyboardEvent): void {
@@ -113,10 +149,19 @@ function onKey(event: KeyboardEvent): void {
     return;
   }
   const run = actions[wanted.action];
-  if (run === undefined) return;
+  if (run === undefined) {
+    if (conventionalAction(wanted.action, wanted.factor)) event.preventDefault();
+    return;
+  }
   event.preventDefault();
   if (wanted.action === 'scaleLearningRate') actions.scaleLearningRate!(wanted.factor!);
   else (run as () => void)();
+}
+
+function hasConventional(action: keyof PageActions): boolean {
+  if (action === 'scaleLearningRate') return document.querySelector('main label[data-i18n="control.learningRate"]') !== null;
+  const key = { playPause: 'control.play', step: 'control.step', epoch: 'control.epoch', reset: 'control.reset' }[action];
+  return document.querySelector(`main button[data-i18n="${key}"]`) !== null;
 }
 
 /** PNG of a canvas (or the canvas inside the element); SVG of an SVG. */
@@ -163,6 +208,10 @@ function addFigureTools(spec: FigureSpec): void {
     else void frame.requestFullscreen?.().catch(() => frame.classList.toggle('pseudo-fullscreen'));
   });
   const bar = el('div', { class: 'figure-tools', role: 'group', 'data-i18n-aria-label': 'teacher.figureTools' }, ...buttons);
+  // Several figures in one card: their bars stack down the corner instead of covering each other.
+  const earlier = host.querySelectorAll(':scope > .figure-tools').length;
+  if (earlier > 0) bar.style.top = `${0.2 + 2 * earlier}rem`;
+  registered.add(spec.element);
   host.classList.add('has-figure-tools');
   host.append(bar);
   for (const b of buttons) b.textContent = t(b.dataset.i18n as MessageKey);
@@ -238,4 +287,11 @@ export function mountTeacherTools(): void {
   });
   document.addEventListener('keydown', onKey);
   for (const spec of figures) addFigureTools(spec);
+  // Every other figure on the page (canvases and network diagrams) can be exported and enlarged too.
+  document.querySelectorAll<HTMLElement>('main canvas.plot, main svg.network').forEach((node, k) => {
+    if (registered.has(node) || node.closest('.has-figure-tools .chart')) return;
+    addFigureTools({ id: node.id || `${document.body.dataset.titleKey?.split('.')[0] ?? 'figure'}-${k + 1}`, element: node as HTMLElement });
+  });
 }
+
+const registered = new Set<Element>();

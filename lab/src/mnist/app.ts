@@ -8,6 +8,7 @@ import { classColor, okabeIto } from '../common/colors.js';
 import { button, select, slider, stat } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
+import { registerActions } from '../common/teacher.js';
 import { DigitPad, paintDigit } from './draw.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
@@ -92,8 +93,13 @@ export function mountMnist(): void {
   const accuracies: { x: number[]; y: number[] } = { x: [], y: [] };
   let config: TrainConfig | null = null;
 
-  function setStatus(text: () => string, state: string): void {
+  /** The status is a live region: while training it is rewritten at most once a second. */
+  let statusAt = -Infinity;
+  function setStatus(text: () => string, state: string, throttle = false): void {
     lastStatus = text;
+    const now = performance.now();
+    if (throttle && state === status.dataset.state && now - statusAt < 1000) return;
+    statusAt = now;
     status.textContent = text();
     status.dataset.state = state;
   }
@@ -122,6 +128,8 @@ export function mountMnist(): void {
     send({ type: 'train', config });
   });
   stopButton.addEventListener('click', () => send({ type: 'stop' }));
+  // Space starts training or stops it; [ and ] move η through its slider (teacher.ts).
+  registerActions({ playPause: () => (training ? stopButton.click() : trainButton.disabled ? undefined : trainButton.click()) });
   hidden.onChange(showArchitecture);
 
   // ---------------------------------------------------------------- drawing
@@ -275,7 +283,7 @@ export function mountMnist(): void {
         stats.iteration.value.textContent = String(m.iteration);
         stats.loss.value.textContent = fmt(m.loss, 3);
         const c = config!;
-        setStatus(() => t('mnist.status.training', { epoch: m.epoch + 1, epochs: c.epochs, iteration: m.iteration, total: m.totalIterations }), 'running');
+        setStatus(() => t('mnist.status.training', { epoch: m.epoch + 1, epochs: c.epochs, iteration: m.iteration, total: m.totalIterations }), 'running', true);
         break;
       }
       case 'evaluated':

@@ -36,7 +36,7 @@ import {
   type PlaygroundState,
   type ScheduleId,
 } from './state.js';
-import { Trainer, type EpochRecord } from './trainer.js';
+import { Trainer } from './trainer.js';
 
 const FRAME_BUDGET_MS = 12;
 /**
@@ -582,10 +582,6 @@ export function mountPlayground(): void {
     reset: rebuild,
     scaleLearningRate: (factor) => setLearningRate(state.learningRate * factor),
   });
-  const epochRows = (pick: (r: EpochRecord) => [number | null, number | null]): (string | number | null)[][] => [
-    ['epoch', 'train', 'test'],
-    ...(trainer?.epochs ?? []).map((r) => [r.epoch, ...pick(r)]),
-  ];
   registerFigure({ id: 'playground-boundary', element: canvas, host: byId('pg-view') });
   registerFigure({ id: 'playground-network', element: networkCanvas, host: byId('pg-network-card') });
   registerFigure({
@@ -598,8 +594,7 @@ export function mountPlayground(): void {
       return [['iteration', 'batch_loss', 'smoothed'], ...losses.map((v, i) => [i + 1, v, smooth[i]!])];
     },
   });
-  registerFigure({ id: 'playground-loss-per-epoch', element: lossHost, host: lossHost.parentElement!, csv: () => epochRows((r) => [r.trainLoss, r.testLoss]) });
-  registerFigure({ id: 'playground-accuracy-per-epoch', element: accuracyHost, host: accuracyCard, csv: () => epochRows((r) => [r.trainAccuracy, r.testAccuracy]) });
+
   exportJson.addEventListener('click', () => model && exportModelJson(model));
   exportBin.addEventListener('click', () => model && exportWeights(model));
   exportPrep.addEventListener('click', () => data && exportPreprocessing(data));

@@ -78,6 +78,8 @@ export class IterationChart {
       ],
       height,
       description: () => t('pg.chart.iterationDescription'),
+      // The playground exports every iteration's loss itself; the chart holds a thinned copy.
+      figure: false,
     });
   }
 
