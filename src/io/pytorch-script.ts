@@ -289,6 +289,7 @@ export function pytorchTrainScript(spec: PytorchProjectSpec): string {
     'import torch.nn as nn',
     'import torch.nn.functional as F',
     'from torch.nn.parallel import DistributedDataParallel',
+    'from torch.utils.data.distributed import DistributedSampler',
     '',
     'HERE = os.path.dirname(os.path.abspath(__file__))',
     `BATCH_SIZE = ${pyInt(spec.batchSize)}  # samples per iteration, all processes together`,
@@ -360,6 +361,29 @@ def sample_order(data, epoch):
         return np.asarray(data["order"][epoch], dtype=np.int64)
     generator = torch.Generator().manual_seed(SEED * 1000 + epoch)
     return torch.randperm(len(data["x_train"]), generator=generator).numpy()
+
+
+def batches(data, epoch, rank, world_size, order):
+    """
+    This process's share of every batch of the epoch, with the size of the whole batch.
+    order "gradiente": the run's batches, each split between the processes (the run's trajectory).
+    order "torch": DistributedSampler gives each process its own shuffled part of the epoch
+    (seeded with SEED and the epoch; padded by repeating samples when the processes do not
+    divide it), cut into batches of BATCH_SIZE / processes, rounded up.
+    """
+    if order == "gradiente":
+        epoch_order = sample_order(data, epoch)
+        for start in range(0, len(epoch_order), BATCH_SIZE):
+            batch = epoch_order[start:start + BATCH_SIZE]
+            yield np.array_split(batch, world_size)[rank], len(batch)
+    else:
+        sampler = DistributedSampler(range(len(data["x_train"])), num_replicas=world_size, rank=rank, shuffle=True, seed=SEED)
+        sampler.set_epoch(epoch)
+        mine = np.fromiter(iter(sampler), dtype=np.int64)
+        per_process = math.ceil(BATCH_SIZE / world_size)
+        for start in range(0, len(mine), per_process):
+            share = mine[start:start + per_process]
+            yield np.sort(share), len(share) * world_size  # every process has as many samples
 
 
 def evaluate(model, x, y):
@@ -450,23 +474,25 @@ def train(rank, world_size, args):
         say(f"resuming after epoch {start_epoch} (iteration {iteration})")
 
     n = len(data["x_train"])
-    iterations_per_epoch = math.ceil(n / BATCH_SIZE)
     say(f"data:      {n} train, {len(data['x_validation'])} validation, {len(data['x_test'])} test samples")
     say(f"processes: {world_size}" + (f" ({args.backend}, DistributedDataParallel)" if distributed else ""))
-    say(f"batch:     {BATCH_SIZE} samples per iteration in total" + (f", about {BATCH_SIZE / world_size:g} per process" if distributed else "")
-        + f"; {iterations_per_epoch} iterations per epoch, {epochs} epochs")
-    say(f"learning rate: {LEARNING_RATE:g} as in the run, not rescaled (the batch of an iteration is the same {BATCH_SIZE} samples)")
-    if epochs > RECORDED_EPOCHS:
-        say(f"note: gradiente's sample order is recorded for {RECORDED_EPOCHS} epochs; later epochs use torch.randperm seeded with SEED * 1000 + epoch")
+    if args.order == "gradiente":
+        say(f"order:     gradiente's batches, {math.ceil(n / BATCH_SIZE)} iterations per epoch, {epochs} epochs")
+        say(f"batch:     {BATCH_SIZE} samples per iteration in total" + (f", about {BATCH_SIZE / world_size:g} per process" if distributed else ""))
+        say(f"learning rate: {LEARNING_RATE:g} as in the run, not rescaled (the batch of an iteration is the same {BATCH_SIZE} samples)")
+        if epochs > RECORDED_EPOCHS:
+            say(f"note: gradiente's sample order is recorded for {RECORDED_EPOCHS} epochs; later epochs use torch.randperm seeded with SEED * 1000 + epoch")
+    else:
+        per_process = math.ceil(BATCH_SIZE / world_size)
+        say(f"order:     DistributedSampler (seed {SEED}): each process shuffles its own part of every epoch; {math.ceil(math.ceil(n / world_size) / per_process)} iterations per epoch, {epochs} epochs")
+        say(f"batch:     {per_process} samples per process, {per_process * world_size} per iteration in total (the run's: {BATCH_SIZE})")
+        say(f"learning rate: {LEARNING_RATE:g} as in the run, not rescaled")
 
     for epoch in range(start_epoch, epochs):
-        order = sample_order(data, epoch)
         started = time.perf_counter()
-        epoch_loss = 0.0
-        for b in range(iterations_per_epoch):
-            batch = order[b * BATCH_SIZE:(b + 1) * BATCH_SIZE]
-            # This process's share of the batch; the shares of all processes make up the whole batch.
-            mine = np.sort(np.array_split(batch, world_size)[rank]) if distributed else batch
+        epoch_loss, seen = 0.0, 0
+        # mine: this process's share of the batch; the shares of all processes make up the whole batch.
+        for mine, batch_size in batches(data, epoch, rank, world_size, args.order):
             x = torch.from_numpy(data["x_train"][mine]).to(device)
             y = torch.from_numpy(data["y_train"][mine]).to(device)
             learning_rate = optimizer.param_groups[0]["lr"]
@@ -477,7 +503,7 @@ def train(rank, world_size, args):
             # batch size (times the processes, since DDP averages over them) makes the averaged
             # gradient the mean over the whole batch, exactly as one process would compute it.
             losses = per_sample_loss(output, y)
-            loss = losses.sum() * (world_size / len(batch))
+            loss = losses.sum() * (world_size / batch_size)
             # 4. Adjust: backpropagation (DDP all-reduces the gradients here), then the step.
             optimizer.zero_grad()
             loss.backward()
@@ -488,21 +514,22 @@ def train(rank, world_size, args):
             batch_loss = losses.detach().sum()
             if distributed:
                 dist.all_reduce(batch_loss)  # for the log only: the loss of the whole batch
-            batch_loss = batch_loss.item() / len(batch)
+            batch_loss = batch_loss.item() / batch_size
             if not math.isfinite(batch_loss):
                 raise SystemExit(f"training stopped: the loss became {batch_loss} at epoch {epoch + 1}, iteration {iteration} (learning rate {learning_rate}); lower the learning rate")
             log["iterationLoss"].append(batch_loss)
             log["iterationLearningRate"].append(learning_rate)
-            epoch_loss += batch_loss * len(batch)
+            epoch_loss += batch_loss * batch_size
+            seen += batch_size
         seconds = time.perf_counter() - started
-        entry = {"epoch": epoch + 1, "loss": epoch_loss / n, "seconds": seconds, "samplesPerSecond": n / seconds}
+        entry = {"epoch": epoch + 1, "loss": epoch_loss / seen, "seconds": seconds, "samplesPerSecond": seen / seconds}
         if main_process:
             validation = evaluate(model, data["x_validation"], data["y_validation"])
             if validation is not None:
                 entry.update({"val_" + k: v for k, v in validation.items()})
             log["epochs"].append(entry)
             shown = " ".join(f"{k} {v:.4f}" for k, v in entry.items() if k not in ("epoch", "seconds", "samplesPerSecond"))
-            say(f"epoch {epoch + 1}/{epochs}: {shown} ({n / seconds:.0f} samples/s)")
+            say(f"epoch {epoch + 1}/{epochs}: {shown} ({seen / seconds:.0f} samples/s)")
             os.makedirs(os.path.dirname(checkpoint_path), exist_ok=True)
             atomic_save({"epoch": epoch + 1, "iteration": iteration, "log": log, "model": model.state_dict(),
                          "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, checkpoint_path)
@@ -537,6 +564,8 @@ def main():
     parser.add_argument("--backend", choices=["gloo", "nccl"], default="nccl" if torch.cuda.is_available() else "gloo", help="gloo on CPU, nccl on CUDA GPUs")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads per process (default: the cores shared out)")
     parser.add_argument("--resume", action="store_true", help="continue from checkpoints/last.pt")
+    parser.add_argument("--order", choices=["gradiente", "torch"], default="gradiente",
+                        help="gradiente: the run's batches, split between the processes (default); torch: DistributedSampler, each process its own shuffled part")
     args = parser.parse_args()
     if args.processes < 1 or (args.epochs is not None and args.epochs < 1):
         parser.error("--processes and --epochs must be at least 1")

@@ -160,6 +160,27 @@ describe.skipIf(torchVersion === null)(`the exported train.py (PyTorch ${torchVe
     expect(log.processes).toBe(2);
   }, 180_000);
 
+  it('--order torch: DistributedSampler gives each process its own part, one process and two take the same batches', async () => {
+    const run = path.join(work, 'sampler');
+    await cli(['train', ...MLP, '--epochs', '2', '--out', run, '--quiet']);
+    const logs: TorchLog[] = [];
+    for (const processes of ['1', '2']) {
+      const project = `${run}-torch-${processes}`;
+      await cli(['export', '--model', run, '--format', 'pytorch', '--out', project]);
+      const printed = python(['train.py', '--order', 'torch', '--processes', processes], project);
+      expect(printed).toMatch(/order: +DistributedSampler \(seed 7\)/);
+      expect(printed).toContain(`batch:     ${32 / Number(processes)} samples per process, 32 per iteration in total`);
+      logs.push(JSON.parse(readFileSync(path.join(project, 'trained', 'log.json'), 'utf8')) as TorchLog);
+    }
+    // DistributedSampler deals one shuffled order out in turn, so 2 processes of 16 hold the 32 of one process.
+    expect(logs[1]!.iterationLoss.length).toBe(logs[0]!.iterationLoss.length);
+    expect(maxRelativeDifference(logs[0]!.iterationLoss, logs[1]!.iterationLoss)).toBeLessThan(1e-4);
+    // A different order from gradiente's: it learns, but not the run's trajectory.
+    const gradiente = JSON.parse(readFileSync(path.join(run, 'history.json'), 'utf8')) as { iterationLoss: number[] };
+    expect(maxRelativeDifference(gradiente.iterationLoss, logs[0]!.iterationLoss)).toBeGreaterThan(1e-3);
+    expect(logs[0]!.test.accuracy!).toBeGreaterThan(0.5);
+  }, 180_000);
+
   it.skipIf(!hasFashion)('trains on Fashion-MNIST with --processes 2 (gloo) to the accuracy of one process', async () => {
     const run = path.join(work, 'fashion');
     await cli(['train', '--data', 'fashion-mnist', '--samples', '6000', '--layers', '64,32', '--epochs', '2', '--out', run, '--quiet']);
