@@ -162,3 +162,30 @@ describe('derivatives and activations', () => {
     await close(w);
   });
 });
+
+describe('loss functions', () => {
+  test('MAE says its derivative does not exist at 0 and that 0 is used there, and the page shows 0', async () => {
+    const w = await open('/loss_functions.html');
+    const { page } = w;
+    expect(await page.textContent('#loss-mae-note')).toMatch(/^At ŷ = y the derivative does not exist.*use 0/);
+    await page.locator('#loss-yhat').fill('0.5'); // y is 0.5
+    expect(Number(await data(page, '#loss-mae-readout', 'slope'))).toBe(0);
+    await close(w);
+  });
+
+  test('BCE against MSE from a confidently wrong start: shown side by side, BCE gets there far sooner', async () => {
+    const w = await open('/loss_functions.html', 'es-ES');
+    const { page } = w;
+    const reached = async (id: string): Promise<number> => {
+      const v = await data(page, id, 'reached');
+      return v === 'never' ? Infinity : Number(v);
+    };
+    expect(await reached('#race-bce')).toBeLessThan(20);
+    expect(await reached('#race-mse')).toBeGreaterThan(4 * (await reached('#race-bce')));
+    expect(await page.textContent('#race-bce')).toMatch(/^sigmoide \+ BCE: ∂L\/∂z al empezar = /);
+    // A less confident start narrows the gap: the slider is live.
+    await page.locator('#race-z').fill('-1');
+    expect(await reached('#race-mse')).toBeLessThan(Infinity);
+    await close(w);
+  });
+});

@@ -18,6 +18,8 @@ interface Card {
   /** The formula in TeX (a function: Huber's has a word in it, in the page's language). */
   tex: () => string;
   loss: (delta: number) => PerSampleLoss;
+  /** A remark under the formula (MAE's corner). */
+  note?: MessageKey;
 }
 
 const cards: Card[] = [
@@ -32,6 +34,7 @@ const cards: Card[] = [
     title: 'loss.mae',
     tex: () => 'L = |y - \\hat{y}|, \\qquad \\frac{dL}{d\\hat{y}} = \\operatorname{sign}(\\hat{y} - y)',
     loss: () => (y, p) => meanAbsoluteError(y, p, { reduction: 'none' }),
+    note: 'loss.mae.corner',
   },
   {
     id: 'huber',
@@ -54,7 +57,8 @@ export function mountRegression(host: HTMLElement): void {
     const formula = el('div', { class: 'formula' });
     const readout = el('p', { class: 'readout', id: `loss-${card.id}-readout`, 'aria-live': 'polite' });
     const chartHost = el('div');
-    gallery.append(el('div', { class: 'card' }, el('h3', { 'data-i18n': card.title }), chartHost, readout, formula));
+    const note = card.note ? [el('p', { class: 'note', id: `loss-${card.id}-note`, 'data-i18n': card.note })] : [];
+    gallery.append(el('div', { class: 'card' }, el('h3', { 'data-i18n': card.title }), chartHost, readout, formula, ...note));
     onLanguageChange(() => renderMath(formula, card.tex()));
     let marker = { x: 0, value: 0 };
     const chart = new LineChart(chartHost, {

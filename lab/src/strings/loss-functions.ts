@@ -46,6 +46,19 @@ export const es = {
   'loss.outlier.point': 'valor atípico (arrastrable)',
   'loss.outlier.fit': '{loss}: pendiente {slope}, ordenada {intercept}',
   'loss.outlier.reset': 'Devolver el punto a su sitio',
+  'loss.mae.corner':
+    'En ŷ = y la derivada no existe: |·| tiene una esquina y la pendiente salta de −1 a +1. Los frameworks (PyTorch, TensorFlow y también gradiente) usan 0 en ese punto, así que la pendiente que se ve en ŷ = y es 0.',
+  'loss.race.title': 'BCE aprende más rápido: un comienzo equivocado y muy seguro',
+  'loss.race.text':
+    'Una neurona sigmoide ŷ = σ(w·x + b) empieza segura de la clase equivocada (ŷ ≈ 0 para un dato de clase y = 1) y se entrena dos veces desde el mismo punto con la misma η: con MSE y con BCE. Con MSE el gradiente lleva el factor σ′(z) = ŷ(1 − ŷ), casi cero justo cuando la neurona está segura y se equivoca: apenas se mueve. Con BCE ese factor se cancela, ∂L/∂z = ŷ − y, y la pérdida muy grande se convierte en un paso grande.',
+  'loss.race.startZ': 'z al empezar (más negativo = más seguro y equivocado)',
+  'loss.race.bce': 'sigmoide + BCE',
+  'loss.race.mse': 'sigmoide + MSE',
+  'loss.race.description': 'Predicción ŷ en función de la iteración para las dos pérdidas.',
+  'loss.race.start': 'Al empezar: z = {z}, ŷ = {yhat} (el objetivo es y = 1).',
+  'loss.race.line': '{name}: ∂L/∂z al empezar = {gradient}; {reached}.',
+  'loss.race.reached': 'llega a ŷ ≥ {goal} en {iterations} iteraciones',
+  'loss.race.never': 'no llega a ŷ ≥ {goal} en {iterations} iteraciones',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -95,4 +108,17 @@ export const en: Record<keyof typeof es, string> = {
   'loss.outlier.point': 'outlier (draggable)',
   'loss.outlier.fit': '{loss}: slope {slope}, intercept {intercept}',
   'loss.outlier.reset': 'Put the point back',
+  'loss.mae.corner':
+    'At ŷ = y the derivative does not exist: |·| has a corner and the slope jumps from −1 to +1. Frameworks (PyTorch, TensorFlow and gradiente too) use 0 at that point, so the slope shown at ŷ = y is 0.',
+  'loss.race.title': 'BCE learns faster: a confidently wrong start',
+  'loss.race.text':
+    'A sigmoid neuron ŷ = σ(w·x + b) starts sure of the wrong class (ŷ ≈ 0 for a sample of class y = 1) and is trained twice from the same point with the same η: with MSE and with BCE. With MSE the gradient carries the factor σ′(z) = ŷ(1 − ŷ), almost zero exactly when the neuron is sure and wrong: it barely moves. With BCE that factor cancels, ∂L/∂z = ŷ − y, and the very large loss becomes a large step.',
+  'loss.race.startZ': 'z at the start (more negative = surer and wrong)',
+  'loss.race.bce': 'sigmoid + BCE',
+  'loss.race.mse': 'sigmoid + MSE',
+  'loss.race.description': 'Prediction ŷ against the iteration for both losses.',
+  'loss.race.start': 'At the start: z = {z}, ŷ = {yhat} (the target is y = 1).',
+  'loss.race.line': '{name}: ∂L/∂z at the start = {gradient}; {reached}.',
+  'loss.race.reached': 'reaches ŷ ≥ {goal} in {iterations} iterations',
+  'loss.race.never': 'does not reach ŷ ≥ {goal} in {iterations} iterations',
 };
