@@ -102,13 +102,19 @@ describe.skipIf(torchVersion === null)(`the exported train.py (PyTorch ${torchVe
     expect(await maxWeightDifference(path.join(run, 'model'), path.join(project, 'trained'))).toBeLessThan(1e-4);
   }, 180_000);
 
-  it('comes back through gradiente import predicting as PyTorch did, and evaluate takes it', async () => {
+  it('resumes from its checkpoint, comes back through gradiente import predicting as PyTorch did, and evaluate takes it', async () => {
     const run = path.join(work, 'roundtrip');
     const project = `${run}-torch`;
     const back = `${run}-back`;
     await cli(['train', ...MLP, '--epochs', '2', '--out', run, '--quiet']);
     await cli(['export', '--model', run, '--format', 'pytorch', '--out', project]);
-    python(['train.py'], project);
+    // Stopped after one epoch and resumed: the iterations are those of the uninterrupted run.
+    python(['train.py', '--epochs', '1'], project);
+    expect(python(['train.py', '--resume'], project)).toContain('resuming after epoch 1 (iteration 18)');
+    const gradiente = JSON.parse(readFileSync(path.join(run, 'history.json'), 'utf8')) as { iterationLoss: number[] };
+    const resumed = JSON.parse(readFileSync(path.join(project, 'trained', 'log.json'), 'utf8')) as TorchLog;
+    expect(resumed.iterationLoss.length).toBe(gradiente.iterationLoss.length);
+    expect(maxRelativeDifference(gradiente.iterationLoss, resumed.iterationLoss)).toBeLessThan(1e-4);
     const imported = await cli(['import', '--from', project, '--out', back]);
     expect(imported.stdout).toContain('weights trained by PyTorch');
 
@@ -290,6 +296,13 @@ describe('export --format pytorch / import --from a project: bad input is one cl
     await fakeTrained(dir);
     await cli(['import', '--from', dir, '--out', path.join(dir, 'back')]);
     expect(await maxWeightDifference(path.join(run, 'model'), path.join(dir, 'back'))).toBe(0);
+    await cli(['evaluate', '--model', path.join(dir, 'back')]);
+  });
+
+  it("importing trained/ itself (a gradiente model) keeps the run's record too", async () => {
+    const dir = copyProject('direct');
+    const trained = await fakeTrained(dir);
+    await cli(['import', '--from', trained, '--out', path.join(dir, 'back')]);
     await cli(['evaluate', '--model', path.join(dir, 'back')]);
   });
 

@@ -36,8 +36,9 @@ export async function importCommand(flags: Record<string, unknown>, console: Con
   const from = v.text(flags.from, v.flagSource('--from'));
   const out = flags.out === undefined ? null : v.text(flags.out, v.flagSource('--out'));
   if (await isPytorchProject(from)) return importPytorch(from, out, flags.json === true, console);
-  const { model, format, path } = await importModel(from);
-  const saved = out === null ? null : await saveModel(model, out);
+  const { model, format, path, trainingConfig } = await importModel(from);
+  // A gradiente model keeps its record of how inputs were prepared (evaluate and predict need it).
+  const saved = out === null ? null : await saveModel(model, out, trainingConfig !== undefined ? { trainingConfig } : {});
   if (flags.json === true) {
     const layers = model.namedParameters().map(([name, t]) => ({ name, shape: [...t.shape] }));
     console.out(JSON.stringify({ format, path, parameters: model.countParameters(), weights: layers, savedTo: saved?.modelJson ?? null }));
