@@ -174,6 +174,10 @@ def run_torch(job):
         workloads[w["id"]] = train(w, w["samples"], w["batchSize"])
         print(f"  PyTorch: {w['id']} {round(workloads[w['id']]['samplesPerSecond'])} samples/s", file=sys.stderr, flush=True)
 
+    if job.get("trainingOnly"):
+        # bench/paired.ts: only the workloads, once per round, alternating with gradiente.
+        return {"details": {"version": torch.__version__, "intraOpThreads": torch.get_num_threads()}, "workloads": workloads, "scaling": {}, "gemm": []}
+
     scaling = {}
     w1 = next((w for w in job["workloads"] if w["id"] == "W1"), None)
     if w1 is not None:

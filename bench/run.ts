@@ -20,12 +20,12 @@ import { fileURLToPath } from 'node:url';
 import { type BenchData, initialWeights, loadBenchData } from './data.js';
 import { type GradienteConfig, gemmGradiente, trainGradiente, useConfig } from './gradiente.js';
 import { fullReport } from './report.js';
+import { PYTHON, runPython, writePythonJob } from './python.js';
 import { runTfjs } from './tfjs.js';
 import type { BenchResults, Contender, Workload } from './types.js';
 import { GEMM_SHAPES, SCALING_BATCH_SIZES, workloads } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PYTHON = '/usr/bin/python3';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const gemmBudget = quick ? 0.3 : 1.5;
@@ -67,41 +67,6 @@ async function runGradiente(config: GradienteConfig, id: string, label: string, 
     }
   }
   return contender;
-}
-
-/** Write the data, weights and job for bench/peers.py into a temporary folder. */
-function writePythonJob(dir: string, data: BenchData, jobs: { workload: Workload; weights: Float32Array[] }[]): void {
-  const needed = Math.max(...jobs.map((j) => j.workload.samples));
-  const raw = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  writeFileSync(join(dir, 'x_train.f32'), raw(data.xTrain.subarray(0, needed * data.inputs)));
-  writeFileSync(join(dir, 'y_train.i32'), raw(data.yTrain.subarray(0, needed)));
-  writeFileSync(join(dir, 'x_test.f32'), raw(data.xTest));
-  writeFileSync(join(dir, 'y_test.i32'), raw(data.yTest));
-  for (const { workload, weights } of jobs) weights.forEach((w, i) => writeFileSync(join(dir, `${workload.id}_${i}.f32`), raw(w)));
-  const job = {
-    data: { inputs: data.inputs, classes: data.classes },
-    workloads: jobs.map((j) => j.workload),
-    gemmShapes: GEMM_SHAPES,
-    gemmBudgetSeconds: gemmBudget,
-    scalingBatchSizes: SCALING_BATCH_SIZES,
-    scalingMinSamples: quick ? 500 : 5000,
-  };
-  writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
-}
-
-function runPython(dir: string, what: 'torch' | 'numpy', env: Record<string, string> = {}): { ok: true; value: Record<string, unknown> } | { ok: false; why: string } {
-  const r = spawnSync(PYTHON, [join(root, 'bench', 'peers.py'), dir, what], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) return { ok: false, why: `exited with ${r.status ?? r.signal}` };
-  try {
-    return { ok: true, value: JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown> };
-  } catch {
-    return { ok: false, why: 'printed no result' };
-  }
 }
 
 /** The widest x86 vector extensions the CPU reports (what native BLAS can use), where known. */
@@ -176,7 +141,7 @@ async function main(): Promise<void> {
 
     const dir = mkdtempSync(join(tmpdir(), 'gradiente-bench-'));
     try {
-      writePythonJob(dir, data, jobs);
+      writePythonJob(dir, data, jobs, { gemmBudgetSeconds: gemmBudget, scalingMinSamples: quick ? 500 : 5000 });
       const torch: Contender = { id: 'pytorch', label: 'PyTorch (1 intra-op thread)', gemm: [], workloads: {} };
       if (!pythonHas('torch')) {
         torch.skipped = `${PYTHON} cannot import torch`;
