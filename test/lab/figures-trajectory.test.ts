@@ -104,3 +104,31 @@ describe('named states instead of "descending…" until the limit', () => {
     expect(classifyTrajectory({ ...base, losses: [...falling, Number.NaN], path: [...line, [0, 0]] })).toBe('diverged');
   });
 });
+
+describe('side-by-side races', async () => {
+  const { makeRacers, raceStep, racerDone } = await import('../../lab/src/gradient-descent/race.js');
+  test('GD vs momentum vs Adam on the valley from one start and one η: momentum finishes first, all converge', () => {
+    const surface = surfaces.valley;
+    const grid = lossGrid(surface, 60);
+    const racers = makeRacers('optimizers', surface, grid, surface.start, surface.learningRate);
+    while (raceStep(racers, 5000));
+    const [gd, momentum, adam] = racers.map((r) => r.descent);
+    expect(racers.every((r) => racerDone(r, 5000))).toBe(true);
+    expect(gd!.outcome).toBe('converged');
+    expect(momentum!.outcome).toBe('converged');
+    expect(momentum!.iteration).toBeLessThan(gd!.iteration);
+    expect(adam!.path[0]).toEqual(gd!.path[0]);
+  });
+
+  test('batch vs mini-batch vs stochastic on Auto MPG: batch converges smoothly, one-sample steps are named noise', () => {
+    const surface = surfaces.autompg;
+    const grid = lossGrid(surface, 40);
+    const racers = makeRacers('batches', surface, grid, surface.start, 0.1);
+    for (let k = 0; k < 1500 && raceStep(racers, 1500); k++);
+    const [batch, , stochastic] = racers.map((r) => r.descent);
+    expect(batch!.outcome).toBe('converged');
+    expect(stochastic!.outcome).toBe('noisy');
+    expect(stochastic!.iterationsPerEpoch).toBe(392);
+    expect(batch!.iterationsPerEpoch).toBe(1);
+  });
+});

@@ -189,3 +189,25 @@ describe('loss functions', () => {
     await close(w);
   });
 });
+
+describe('side-by-side comparisons on the gradient-descent page', () => {
+  test('GD vs momentum vs Adam race from one start; batch vs mini-batch vs stochastic on Auto MPG', async () => {
+    const w = await open('/gradient_descent.html');
+    const { page } = w;
+    const outcome = (id: string): Promise<string | null> => page.getAttribute(`#race-results li[data-racer="${id}"]`, 'data-outcome');
+    const iteration = async (id: string): Promise<number> => Number(await page.getAttribute(`#race-results li[data-racer="${id}"]`, 'data-iteration'));
+    await page.click('#race-play');
+    await page.waitForFunction(() => document.querySelector('#race-play')?.getAttribute('aria-pressed') === 'false', null, { timeout: 60_000 });
+    expect(await outcome('sgd')).toBe('converged');
+    expect(await outcome('momentum')).toBe('converged');
+    expect(await iteration('momentum')).toBeLessThan(await iteration('sgd'));
+    await page.selectOption('#race-kind', 'batches');
+    expect(await page.isVisible('#race-surface')).toBe(false);
+    await page.click('#race-play');
+    await page.waitForFunction(() => document.querySelector('#race-play')?.getAttribute('aria-pressed') === 'false', null, { timeout: 90_000 });
+    expect(await outcome('batch')).toBe('converged');
+    expect(await outcome('stochastic')).toBe('noisy');
+    expect(await page.textContent('#race-results li[data-racer="stochastic"]')).toMatch(/\(epoch [\d.]+\).*SGD noise/);
+    await close(w);
+  });
+});

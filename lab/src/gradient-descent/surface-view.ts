@@ -15,6 +15,8 @@ export interface PathState {
   path: readonly (readonly [number, number])[];
   /** Full gradient at the current point (the arrow shows its opposite). */
   gradient: readonly [number, number] | null;
+  /** Other paths from the same start, drawn in their own colour and dash (the side-by-side races). */
+  others?: readonly { path: readonly (readonly [number, number])[]; color: string; dash: readonly number[] }[];
 }
 
 export class SurfaceView {
@@ -131,6 +133,7 @@ export class SurfaceView {
     ctx.lineTo(mx - 6, my + 6);
     ctx.stroke();
 
+    for (const other of this.state.others ?? []) this.drawOther(other, s);
     const path = this.state.path;
     if (path.length > 0) {
       // Path: a dark casing under a light line reads on every part of the colour scale. Older
@@ -188,6 +191,45 @@ export class SurfaceView {
       ctx.stroke();
     }
     ctx.restore();
+  }
+
+  /** A racer's path: a dark casing under its colour, older steps fading, a dot where it is now. */
+  private drawOther(
+    other: { path: readonly (readonly [number, number])[]; color: string; dash: readonly number[] },
+    s: { x: ReturnType<typeof linearScale>; y: ReturnType<typeof linearScale> },
+  ): void {
+    const { ctx } = this.sized;
+    const path = other.path;
+    const n = path.length;
+    if (n === 0) return;
+    for (const [casing, w] of [[true, 4.5], [false, 2.5]] as const) {
+      ctx.lineWidth = w;
+      ctx.setLineDash(casing ? [] : [...other.dash]);
+      ctx.strokeStyle = casing ? 'rgba(0,0,0,0.7)' : other.color;
+      let k = 1;
+      while (k < n) {
+        // Consecutive segments of (almost) the same opacity go into one stroke.
+        const alpha = stepOpacity(k, n);
+        ctx.globalAlpha = alpha;
+        ctx.beginPath();
+        ctx.moveTo(s.x(path[k - 1]![0]), s.y(path[k - 1]![1]));
+        while (k < n && Math.abs(stepOpacity(k, n) - alpha) < 0.02) {
+          ctx.lineTo(s.x(path[k]![0]), s.y(path[k]![1]));
+          k++;
+        }
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+    const [cx, cy] = path[n - 1]!;
+    ctx.fillStyle = other.color;
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(s.x(cx), s.y(cy), 6, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
   }
 
   private drawAxes(s: { x: ReturnType<typeof linearScale>; y: ReturnType<typeof linearScale> }, a0: number, a1: number, b0: number, b1: number): void {

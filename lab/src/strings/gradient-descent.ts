@@ -88,6 +88,26 @@ export const es = {
   'gd.variants.title': 'Batch, estocástico y mini-batch',
   'gd.variants.text':
     'Con el modelo real, el gradiente puede calcularse con todos los datos (batch: un camino suave, una iteración por época), con un solo dato (estocástico: un camino ruidoso, 392 iteraciones por época) o con lotes pequeños (mini-batch: un término medio, el más usado).',
+  'gd.race.title': 'Lado a lado: la misma superficie, el mismo inicio',
+  'gd.race.text':
+    'Tres caminos que salen del mismo punto y avanzan a la vez, iteración por iteración: descenso de gradiente, momentum y Adam con la misma η sobre la superficie elegida, o batch, mini-batch y estocástico sobre el modelo real de Auto MPG (con los datos en el mismo orden). Haga clic en el mapa para cambiar el punto de partida común.',
+  'gd.race.kind': 'Comparar',
+  'gd.race.kind.optimizers': 'Descenso de gradiente, momentum y Adam',
+  'gd.race.kind.batches': 'Batch, mini-batch y estocástico',
+  'gd.race.canvas': 'Mapa de la pérdida con los tres caminos que salen del mismo punto. Haga clic para cambiar el punto de partida.',
+  'gd.race.note.optimizers': 'Los tres con η = {lr} desde ({w1}, {w2}); momentum con μ = 0.7, Adam con β₁ = 0.9.',
+  'gd.race.note.batches': 'Descenso de gradiente con η = {lr} desde ({w1}, {w2}); cambia solo cuántos datos usa cada iteración.',
+  'gd.race.line': '{name}: iteración {iteration}, L = {loss}. {outcome}',
+  'gd.race.lineEpoch': '{name}: iteración {iteration} (época {epoch}), L = {loss}. {outcome}',
+  'gd.race.outcome.running': 'Avanzando…',
+  'gd.race.outcome.converged': 'Convergió.',
+  'gd.race.outcome.diverged': 'Divergió.',
+  'gd.race.outcome.flat': 'Se detuvo en un punto plano que no es el mínimo.',
+  'gd.race.outcome.oscillating': 'Oscila sin bajar.',
+  'gd.race.outcome.hovering': 'Revolotea alrededor de un punto.',
+  'gd.race.outcome.noisy': 'Ruido de SGD: rebota alrededor del mínimo.',
+  'gd.race.outcome.stalled': 'La pérdida dejó de bajar.',
+  'gd.race.outcome.limit': 'Límite de iteraciones.',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -178,4 +198,24 @@ export const en: Record<keyof typeof es, string> = {
   'gd.variants.title': 'Batch, stochastic and mini-batch',
   'gd.variants.text':
     'With the real model, the gradient can be computed on all the data (batch: a smooth path, one iteration per epoch), on a single sample (stochastic: a noisy path, 392 iterations per epoch) or on small batches (mini-batch: the middle ground, and the most used).',
+  'gd.race.title': 'Side by side: the same surface, the same start',
+  'gd.race.text':
+    'Three paths that leave the same point and move together, iteration for iteration: gradient descent, momentum and Adam with the same η on the chosen surface, or batch, mini-batch and stochastic descent on the real Auto MPG model (with the data in the same order). Click the map to change the common starting point.',
+  'gd.race.kind': 'Compare',
+  'gd.race.kind.optimizers': 'Gradient descent, momentum and Adam',
+  'gd.race.kind.batches': 'Batch, mini-batch and stochastic',
+  'gd.race.canvas': 'Map of the loss with the three paths that leave the same point. Click to change the starting point.',
+  'gd.race.note.optimizers': 'All three with η = {lr} from ({w1}, {w2}); momentum with μ = 0.7, Adam with β₁ = 0.9.',
+  'gd.race.note.batches': 'Gradient descent with η = {lr} from ({w1}, {w2}); only how many samples each iteration uses changes.',
+  'gd.race.line': '{name}: iteration {iteration}, L = {loss}. {outcome}',
+  'gd.race.lineEpoch': '{name}: iteration {iteration} (epoch {epoch}), L = {loss}. {outcome}',
+  'gd.race.outcome.running': 'Going…',
+  'gd.race.outcome.converged': 'Converged.',
+  'gd.race.outcome.diverged': 'Diverged.',
+  'gd.race.outcome.flat': 'Stopped at a flat point that is not the minimum.',
+  'gd.race.outcome.oscillating': 'Oscillates without falling.',
+  'gd.race.outcome.hovering': 'Hovers around a point.',
+  'gd.race.outcome.noisy': 'SGD noise: bounces around the minimum.',
+  'gd.race.outcome.stalled': 'The loss stopped falling.',
+  'gd.race.outcome.limit': 'Iteration limit.',
 };
