@@ -5,11 +5,11 @@
  */
 import { GradienteError, ModelFormatError } from '../errors.js';
 import type { Sequential } from '../nn/sequential.js';
-import { isNativeModelJson, modelFromArtifacts, modelToArtifacts, type ToArtifactsOptions } from './native.js';
+import { isNativeModelJson, modelFromArtifacts, modelToArtifacts, parseNativeModelJson, type ToArtifactsOptions } from './native.js';
 import { isTfjsModelJson, modelFromTfjsArtifacts, modelToTfjsArtifacts, parseTfjsModelJson, type ToTfjsOptions } from './tfjs.js';
 import { parseJson } from './validate.js';
 import { registerModelStore } from './stores.js';
-import type { NonFinitePolicy } from './weights.js';
+import type { NonFinitePolicy, WeightSpec } from './weights.js';
 
 export type BrowserModelFormat = 'gradiente' | 'tfjs';
 
@@ -64,6 +64,17 @@ export function downloadModel(model: Sequential, options: Parameters<typeof mode
   return files;
 }
 
+/** Bytes the weight specs declare (float32: 4 per value), or null when that is no sane number. */
+function declaredWeightBytes(specs: readonly WeightSpec[]): number | null {
+  let total = 0;
+  for (const spec of specs) {
+    let size = 4;
+    for (const d of spec.shape) size *= d;
+    total += size;
+  }
+  return Number.isSafeInteger(total) && total >= 0 ? total : null;
+}
+
 /** Upload size limits: model.json holds no weights, so a few MiB is generous. */
 const MAX_UPLOADED_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -82,30 +93,49 @@ export async function modelFromFiles(files: ArrayLike<File> | Iterable<File>, op
   if (jsonFile.size > MAX_UPLOADED_JSON_BYTES) throw new ModelFormatError(`${jsonFile.name} is ${jsonFile.size} bytes, more than a model.json can be (${MAX_UPLOADED_JSON_BYTES}); it is not a model file`);
   const raw = parseJson(await jsonFile.text(), jsonFile.name);
   const byName = new Map(list.map((f) => [f.name, f]));
-  const readAll = async (paths: string[]): Promise<Uint8Array> => {
-    const picked = paths.map((p) => {
-      const name = p.split('/').pop() ?? p;
+  /**
+   * The picked files the manifest names, read only once their sizes add up to what the
+   * manifest declares: a manifest that names one file 3,000 times, or declares more than was
+   * picked, is refused before a byte is read.
+   */
+  const readAll = async (paths: string[], specs: readonly WeightSpec[]): Promise<Uint8Array> => {
+    const names = paths.map((p) => p.split('/').pop() ?? p);
+    const repeated = names.find((name, i) => names.indexOf(name) !== i);
+    if (repeated !== undefined) throw new ModelFormatError(`${jsonFile.name}: the weights manifest names the file '${repeated}' more than once; each weights file holds its own part of the weights`);
+    const picked = names.map((name) => {
       const file = byName.get(name);
       if (file === undefined) throw new ModelFormatError(`${jsonFile.name} needs the weights file '${name}': pick it together with the .json file`);
       return file;
     });
-    const parts = await Promise.all(picked.map(async (f) => new Uint8Array(await f.arrayBuffer())));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    const declared = declaredWeightBytes(specs);
+    const actual = picked.reduce((n, f) => n + f.size, 0);
+    if (declared === null) throw new ModelFormatError(`${jsonFile.name}: the weights manifest declares an impossible size`);
+    if (actual !== declared) {
+      throw new ModelFormatError(
+        `${jsonFile.name}: the weights file${names.length > 1 ? 's' : ''} (${names.join(', ')}) hold${names.length > 1 ? '' : 's'} ${actual} bytes but the manifest declares ${declared}; ` +
+          `the weights are ${actual < declared ? 'truncated' : 'longer than declared'} or belong to another model`,
+      );
+    }
+    const out = new Uint8Array(declared);
     let offset = 0;
-    for (const part of parts) {
+    // One file at a time: never more in memory than the declared size and one file.
+    for (const file of picked) {
+      const part = new Uint8Array(await file.arrayBuffer());
+      if (offset + part.length > declared) throw new ModelFormatError(`${jsonFile.name}: the weights file '${file.name}' grew while being read`);
       out.set(part, offset);
       offset += part.length;
     }
+    if (offset !== declared) throw new ModelFormatError(`${jsonFile.name}: the weights files shrank while being read`);
     return out;
   };
   if (isNativeModelJson(raw)) {
-    const path = (raw as { weightsManifest?: { path?: unknown } }).weightsManifest?.path;
-    const weights = await readAll([typeof path === 'string' ? path : 'weights.bin']);
+    const parsed = parseNativeModelJson(raw, jsonFile.name);
+    const weights = await readAll([parsed.weightsManifest.path], parsed.weightsManifest.weights);
     return { model: modelFromArtifacts({ modelJson: raw, weights }, { ...options, source: jsonFile.name }), format: 'gradiente' };
   }
   if (isTfjsModelJson(raw)) {
     const parsed = parseTfjsModelJson(raw, jsonFile.name);
-    const weightsBin = await readAll(parsed.paths);
+    const weightsBin = await readAll(parsed.paths, parsed.weights);
     return { model: modelFromTfjsArtifacts({ modelJson: raw, weightsBin }, { ...options, source: jsonFile.name }), format: 'tfjs' };
   }
   throw new ModelFormatError(`${jsonFile.name} is not a gradiente or TensorFlow.js model file`);

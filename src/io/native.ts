@@ -269,9 +269,10 @@ export function modelFromArtifacts(
   // Building a Dense layer draws its initial weights from the global generator; loading a
   // model must not disturb it (a run that loads a model stays reproducible).
   const randomBefore = globalRandom.getState();
-  const model = new Sequential();
+  let model: Sequential;
   try {
-    json.layers.forEach((layer, i) => model.add(layerFromConfig(layer, inputDims[i])));
+    // One Sequential of all layers (built once), not add() per layer: loading stays linear in the file's size.
+    model = new Sequential(json.layers.map((layer, i) => layerFromConfig(layer, inputDims[i])));
   } catch (error) {
     if (error instanceof ModelFormatError) throw error;
     throw new ModelFormatError(`${source}: the layers cannot be rebuilt: ${(error as Error).message}`);

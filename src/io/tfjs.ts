@@ -338,10 +338,30 @@ export function parseTfjsModelJson(raw: unknown, source = 'model.json'): ParsedT
 }
 
 /** The manifest entry for `<layer>/<kind>`, as TF.js (`dense_1/kernel`) or a converter (`sequential/dense_1/kernel:0`) names it. */
-function findWeight(weights: Map<string, NamedWeight>, layer: string, kind: 'kernel' | 'bias'): NamedWeight | undefined {
+/**
+ * Weights by the last two segments of their name ('dense_1/kernel'), for manifests that put
+ * a scope in front ('sequential/dense_1/kernel'). Built once per model, so finding every
+ * layer's weights stays linear in their number (a scan per layer would be quadratic).
+ */
+function weightsByScopedSuffix(weights: Map<string, NamedWeight>): Map<string, NamedWeight[]> {
+  const out = new Map<string, NamedWeight[]>();
+  for (const w of weights.values()) {
+    const parts = w.name.replace(/:0$/, '').split('/');
+    if (parts.length < 3) continue;
+    const key = parts.slice(-2).join('/');
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [w]);
+    else list.push(w);
+  }
+  return out;
+}
+
+function findWeight(weights: Map<string, NamedWeight>, scoped: Map<string, NamedWeight[]>, layer: string, kind: 'kernel' | 'bias'): NamedWeight | undefined {
   const exact = weights.get(`${layer}/${kind}`) ?? weights.get(`${layer}/${kind}:0`);
   if (exact !== undefined) return exact;
-  const matches = [...weights.values()].filter((w) => w.name.endsWith(`/${layer}/${kind}`) || w.name.endsWith(`/${layer}/${kind}:0`));
+  const matches = layer.includes('/')
+    ? [...weights.values()].filter((w) => w.name.endsWith(`/${layer}/${kind}`) || w.name.endsWith(`/${layer}/${kind}:0`))
+    : (scoped.get(`${layer}/${kind}`) ?? []);
   return matches.length === 1 ? matches[0] : undefined;
 }
 
@@ -358,14 +378,15 @@ export function modelFromTfjsArtifacts(
   const decoded = decodeWeights(parsed.weights, artifacts.weightsBin, parsed.paths.join(', ') || 'weights', options);
   const ours: NamedWeight[] = [];
   const used = new Set<string>();
+  const scoped = weightsByScopedSuffix(decoded);
   parsed.layers.forEach(({ config, kerasName }, i) => {
     if (config.class !== 'Dense') return;
-    const kernel = findWeight(decoded, kerasName, 'kernel');
+    const kernel = findWeight(decoded, scoped, kerasName, 'kernel');
     if (kernel === undefined) throw new ModelFormatError(`${source}: Dense layer '${kerasName}' has no '${kerasName}/kernel' in the weights manifest`);
     ours.push({ ...kernel, name: `${i}.kernel` });
     used.add(kernel.name);
     if (config.config.useBias) {
-      const bias = findWeight(decoded, kerasName, 'bias');
+      const bias = findWeight(decoded, scoped, kerasName, 'bias');
       if (bias === undefined) throw new ModelFormatError(`${source}: Dense layer '${kerasName}' uses a bias but the weights manifest has no '${kerasName}/bias'`);
       ours.push({ ...bias, name: `${i}.bias` });
       used.add(bias.name);

@@ -35,17 +35,30 @@ export class Sequential extends Module {
 
   constructor(layers: Module[] = []) {
     super();
-    for (const layer of layers) this.add(layer);
+    // All layers first, then one build: add() per layer would rebuild the whole model each
+    // time, quadratic in the number of layers (a 40,000-layer file would load for minutes).
+    for (const layer of layers) this.append(layer);
+    this.buildIfInputKnown();
   }
 
   add(layer: Module): this {
+    this.append(layer);
+    this.buildIfInputKnown();
+    return this;
+  }
+
+  private append(layer: Module): void {
     this.registerModule(String(this.layers.length), layer);
     this.layers.push(layer);
-    // With a known input size every layer can be built now, so parameters() already lists all
-    // of them when an optimizer is created (a lazily built layer would silently never train).
+  }
+
+  /**
+   * With a known input size every layer can be built now, so parameters() already lists all
+   * of them when an optimizer is created (a lazily built layer would silently never train).
+   */
+  private buildIfInputKnown(): void {
     const first = this.layers[0];
     if (first instanceof Dense && first.inputDim !== null) this.build([1, first.inputDim]);
-    return this;
   }
 
   /** True when every layer has its parameters (the input size is known). */
