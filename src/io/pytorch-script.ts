@@ -430,9 +430,13 @@ def write_gradiente_model(model, log):
         json.dump(model_json, f, indent=1)
     with open(os.path.join(staging, "log.json"), "w") as f:
         json.dump(log, f, indent=1)
-    final = os.path.join(HERE, "trained")
-    shutil.rmtree(final, ignore_errors=True)
+    # The previous trained/ is moved aside, not deleted, until the new one is in place.
+    final, previous = os.path.join(HERE, "trained"), os.path.join(HERE, "trained.old")
+    shutil.rmtree(previous, ignore_errors=True)
+    if os.path.exists(final):
+        os.replace(final, previous)
     os.replace(staging, final)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def train(rank, world_size, args):
