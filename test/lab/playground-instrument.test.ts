@@ -94,11 +94,15 @@ describe('the playground while it trains', () => {
     const { page } = w;
     await page.selectOption('#pg-speed', 'iteration');
     await page.evaluate(() => {
-      const probe = { controls: 0, toolbar: 0, frames: 0 };
+      const probe = { controls: 0, toolbar: 0, frames: 0, elements: 0 };
       (window as unknown as { probe: typeof probe }).probe = probe;
       (document.getElementById('pg-activation-0') as unknown as { marked: boolean }).marked = true;
       new MutationObserver((m) => (probe.controls += m.length)).observe(document.querySelector('.pg-controls')!, { subtree: true, childList: true, attributes: true, characterData: true });
       new MutationObserver((m) => (probe.toolbar += m.length)).observe(document.getElementById('pg-toolbar')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      // Elements created or removed anywhere on the page (a rebuilt list or table), not text.
+      new MutationObserver((list) => {
+        for (const m of list) for (const n of [...m.addedNodes, ...m.removedNodes]) if (n.nodeType === 1) probe.elements++;
+      }).observe(document.getElementById('main')!, { subtree: true, childList: true });
       const count = (): void => {
         probe.frames++;
         requestAnimationFrame(count);
@@ -109,7 +113,7 @@ describe('the playground while it trains', () => {
     await page.focus('#pg-activation-0');
     const before = Number(await page.textContent('#pg-iteration-count'));
     await countFrames(page, 40);
-    const probe = await page.evaluate(() => (window as unknown as { probe: { controls: number; toolbar: number; frames: number } }).probe);
+    const probe = await page.evaluate(() => (window as unknown as { probe: { controls: number; toolbar: number; frames: number; elements: number } }).probe);
     expect(Number(await page.textContent('#pg-iteration-count'))).toBeGreaterThan(before + 10);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('pg-activation-0');
     // The same select element: the layer list was not rebuilt under the reader's pointer.
@@ -118,6 +122,8 @@ describe('the playground while it trains', () => {
     expect(probe.controls).toBe(0);
     // The toolbar changes only its counters: a few text changes per frame, not a rebuilt DOM.
     expect(probe.toolbar / probe.frames).toBeLessThan(6);
+    // Only what changed is drawn: numbers change in place, no element is rebuilt while it plays.
+    expect(probe.elements).toBe(0);
     await page.click('#pg-play');
     await close(w);
   });

@@ -600,6 +600,9 @@ export function mountPlayground(): void {
   exportPrep.addEventListener('click', () => data && exportPreprocessing(data));
   onLanguageChange(() => {
     showCsvInfo();
+    // The confusion matrix's caption and headers are words: rebuild it in the new language.
+    chartedConfusion = null;
+    delete confusionHost.dataset.classes;
     if (problem !== null) rebuild();
     else render();
   }, false);

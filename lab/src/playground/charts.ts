@@ -42,7 +42,7 @@ export class TrainingCharts {
   update(records: readonly EpochRecord[]): void {
     const prev = this.previous ?? [];
     // How many epochs of the previous run are drawn (tests and curious readers can see it).
-    this.lossHost.dataset.previousEpochs = String(prev.length);
+    if (this.lossHost.dataset.previousEpochs !== String(prev.length)) this.lossHost.dataset.previousEpochs = String(prev.length);
     const n = Math.max(records.length, prev.length);
     const xs = Array.from({ length: n }, (_, i) => i);
     const column = (rs: readonly EpochRecord[], f: (r: EpochRecord) => number | null): (number | null)[] =>

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * The lab's frame budget and start-up time, measured in Debian's Chromium (headless, driven by
+ * playwright-core) — a benchmark, not a test: the numbers depend on the machine and its load,
+ * so they go into docs/LAB.md as measured, side by side, never into a pass/fail threshold.
+ *
+ *   npm run bench:lab                        # builds the lab, measures, prints a Markdown table
+ *   node bench/lab-frames.mjs --dist DIR     # measure an existing build (an older one, say)
+ *   node bench/lab-frames.mjs --only mnist   # just one part: playground | mnist
+ *
+ * Playground: frames drawn per second and the longest frame while training plays, at the
+ * default settings and at a heavy one the page warns about (3 × 512 units), plus how many
+ * page elements are created or removed per second (a control rebuilt under the pointer). MNIST: seconds from opening the page to "ready to train" (digits loaded in the
+ * worker), as the median of several fresh page loads.
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const { values: args } = parseArgs({
+  options: {
+    dist: { type: 'string' },
+    only: { type: 'string' },
+    seconds: { type: 'string', default: '6' },
+    loads: { type: 'string', default: '5' },
+  },
+});
+if (args.only !== undefined && !['playground', 'mnist'].includes(args.only)) {
+  console.error(`lab-frames: --only must be playground or mnist, got '${args.only}'`);
+  process.exit(2);
+}
+const seconds = Number(args.seconds);
+const loads = Number(args.loads);
+if (!(seconds > 0) || !(Number.isInteger(loads) && loads > 0)) {
+  console.error('lab-frames: --seconds must be a positive number and --loads a positive integer');
+  process.exit(2);
+}
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
+
+async function serve(dir) {
+  const server = createServer(async (req, res) => {
+    try {
+      let file = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      if (!file.startsWith(dir + sep) && file !== dir) throw new Error('outside');
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** Frames while the playground plays for `seconds`: rate, median, 95th percentile, longest. */
+async function playgroundFrames(browser, origin, query) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${origin}/playground.html?${query}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  await page.evaluate(() => {
+    const probe = { frames: [], mutations: 0 };
+    window.benchProbe = probe;
+    // Elements created or removed (a rebuilt control or table), not text that changed in place.
+    new MutationObserver((list) => {
+      for (const m of list) for (const n of [...m.addedNodes, ...m.removedNodes]) if (n.nodeType === 1) probe.mutations += 1 + n.querySelectorAll('*').length;
+    }).observe(document.querySelector('main'), { subtree: true, childList: true });
+  });
+  await page.click('#pg-play');
+  const result = await page.evaluate(
+    (ms) =>
+      new Promise((done) => {
+        const probe = window.benchProbe;
+        probe.mutations = 0;
+        const start = performance.now();
+        let last = start;
+        const tick = (now) => {
+          probe.frames.push(now - last);
+          last = now;
+          if (now - start < ms) requestAnimationFrame(tick);
+          else done({ intervals: probe.frames.slice(1), elapsed: now - start, mutations: probe.mutations, iteration: Number(document.getElementById('pg-iteration-count').textContent) });
+        };
+        requestAnimationFrame((now) => {
+          last = now;
+          requestAnimationFrame(tick);
+        });
+      }),
+    seconds * 1000,
+  );
+  await page.click('#pg-play');
+  await context.close();
+  const { intervals, elapsed } = result;
+  return {
+    fps: intervals.length / (elapsed / 1000),
+    median: median(intervals),
+    p95: quantile(intervals, 0.95),
+    longest: Math.max(...intervals),
+    mutationsPerSecond: result.mutations / (elapsed / 1000),
+    iterationsPerSecond: result.iteration / (elapsed / 1000),
+  };
+}
+
+/** Seconds from opening the MNIST page to its train button becoming enabled (digits loaded). */
+async function mnistReady(browser, origin) {
+  const times = [];
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const start = Date.now();
+    await page.goto(`${origin}/mnist.html`);
+    await page.waitForSelector('#mnist-train:not([disabled])', { timeout: 120_000 });
+    times.push((Date.now() - start) / 1000);
+    await context.close();
+  }
+  return { median: median(times), lowest: Math.min(...times), highest: Math.max(...times), times };
+}
+
+let dist = args.dist ? resolve(args.dist) : null;
+let built = null;
+if (dist === null) {
+  const { build } = await import('vite');
+  built = await mkdtemp(join(tmpdir(), 'gradiente-lab-bench-'));
+  await build({ configFile: join(repoRoot, 'lab/vite.config.ts'), logLevel: 'error', build: { outDir: built, emptyOutDir: true } });
+  dist = built;
+}
+const server = await serve(dist);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+try {
+  const version = browser.version();
+  console.log(`Chromium ${version}, headless, ${seconds} s per playground setting, ${loads} MNIST page loads\n`);
+  if (args.only !== 'mnist') {
+    const settings = [
+      ['default (xor, 2 × 8 tanh, batch 16, speed “normal”)', 'data=xor'],
+      ['spiral (3 classes), 3 × 32 ReLU, batch 16', 'data=spiral&loss=cce&layers=32.relu_32.relu_32.relu'],
+      ['heavy, warned: 3 × 512 ReLU, 400 samples', 'data=xor&layers=512.relu_512.relu_512.relu'],
+    ];
+    console.log('| Playground setting | Frames/s | Median frame | 95th pct. frame | Longest frame | Iterations/s | Elements rebuilt/s |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const [name, query] of settings) {
+      const r = await playgroundFrames(browser, server.origin, query);
+      console.log(`| ${name} | ${r.fps.toFixed(0)} | ${r.median.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.longest.toFixed(0)} ms | ${r.iterationsPerSecond.toFixed(0)} | ${r.mutationsPerSecond.toFixed(0)} |`);
+    }
+    console.log('');
+  }
+  if (args.only !== 'playground') {
+    const r = await mnistReady(browser, server.origin);
+    console.log(`MNIST ready to train: median ${r.median.toFixed(2)} s over ${loads} loads (lowest ${r.lowest.toFixed(2)} s, highest ${r.highest.toFixed(2)} s)`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  if (built !== null) await rm(built, { recursive: true, force: true });
+}
