@@ -10,8 +10,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 const littleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** An array for `.npy`: float32 data, or int32 (sample orders, class labels). */
-export type NpyData = Float32Array | Int32Array;
+/** An array for `.npy`: float32 data, int32 (sample orders), or uint8 (codes into a table of values). */
+export type NpyData = Float32Array | Int32Array | Uint8Array;
 
 /** The bytes of a `.npy` file holding `data` with `shape` (row-major, as every tensor here). */
 export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
@@ -20,7 +20,7 @@ export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
     throw new ValueError(`encodeNpy: shape [${shape.join(', ')}] does not fit ${data.length} values`);
   }
   if (!littleEndianHost) throw new ValueError('encodeNpy: needs a little-endian machine (every browser and Node platform is)');
-  const descr = data instanceof Float32Array ? '<f4' : '<i4';
+  const descr = data instanceof Float32Array ? '<f4' : data instanceof Int32Array ? '<i4' : '|u1';
   // A one-element shape needs the trailing comma of a Python tuple: (5,).
   const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;

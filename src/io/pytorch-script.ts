@@ -344,7 +344,17 @@ const STATIC_PART = String.raw`def load_data():
     load = lambda name: np.load(os.path.join(HERE, "data", name + ".npy"), mmap_mode="r")
     data = {name: load(name) for name in ("x_train", "y_train", "x_validation", "y_validation", "x_test", "y_test")}
     data["order"] = load("order")
+    # Inputs with at most 256 different values (pixels) are stored as one byte each, an index
+    # into x_values.npy: looking them up gives back the run's float32 values exactly.
+    values_file = os.path.join(HERE, "data", "x_values.npy")
+    data["x_values"] = np.load(values_file) if os.path.exists(values_file) else None
     return data
+
+
+def inputs(data, name, rows):
+    """Rows of an input set as float32 (rows: indices or a slice)."""
+    x = data[name][rows]
+    return data["x_values"][x] if data["x_values"] is not None else np.array(x)
 
 
 def load_initial_weights(model):
@@ -391,15 +401,16 @@ def batches(data, epoch, rank, world_size, order):
             yield np.sort(share), len(share) * world_size  # every process has as many samples
 
 
-def evaluate(model, x, y):
-    """Mean loss and metric over a whole set, without gradients."""
+def evaluate(model, data, part):
+    """Mean loss and metric over a whole set ("validation" or "test"), without gradients."""
+    x, y = data["x_" + part], data["y_" + part]
     if len(x) == 0:
         return None
     model.eval()
     loss_sum, metric_total = 0.0, 0.0
     with torch.no_grad():
         for start in range(0, len(x), 1024):
-            xb = torch.from_numpy(np.array(x[start:start + 1024]))
+            xb = torch.from_numpy(inputs(data, "x_" + part, slice(start, start + 1024)))
             yb = torch.from_numpy(np.array(y[start:start + 1024]))
             output = model(xb)
             loss_sum += per_sample_loss(output, yb).sum().item()
@@ -502,7 +513,7 @@ def train(rank, world_size, args):
         epoch_loss, seen = 0.0, 0
         # mine: this process's share of the batch; the shares of all processes make up the whole batch.
         for mine, batch_size in batches(data, epoch, rank, world_size, args.order):
-            x = torch.from_numpy(data["x_train"][mine]).to(device)
+            x = torch.from_numpy(inputs(data, "x_train", mine)).to(device)
             y = torch.from_numpy(data["y_train"][mine]).to(device)
             learning_rate = optimizer.param_groups[0]["lr"]
 
@@ -533,7 +544,7 @@ def train(rank, world_size, args):
         seconds = time.perf_counter() - started
         entry = {"epoch": epoch + 1, "loss": epoch_loss / seen, "seconds": seconds, "samplesPerSecond": seen / seconds}
         if main_process:
-            validation = evaluate(model, data["x_validation"], data["y_validation"])
+            validation = evaluate(model, data, "validation")
             if validation is not None:
                 entry.update({"val_" + k: v for k, v in validation.items()})
             log["epochs"].append(entry)
@@ -544,7 +555,7 @@ def train(rank, world_size, args):
                          "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, checkpoint_path)
 
     if main_process:
-        log["test"] = evaluate(model, data["x_test"], data["y_test"])
+        log["test"] = evaluate(model, data, "test")
         log["processes"] = world_size
         if log["test"] is not None:
             say("test: " + " ".join(f"{k} {v:.4f}" for k, v in log["test"].items()))

@@ -6,7 +6,8 @@
  *
  * Project layout:
  *   train.py                the training (src/io/pytorch-script.ts)
- *   data/*.npy              x/y of train, validation and test as the run prepared them; order.npy
+ *   data/*.npy              x/y of train, validation and test as the run prepared them; order.npy;
+ *                           x_values.npy when the inputs take at most 256 values (x_*.npy are then byte codes)
  *   initial/NAME.npy        the starting weights, one file per gradiente parameter name
  *   gradiente-model.json    the model.json train.py writes with the trained weights
  *   gradiente-export.json   what was exported (the marker import looks for)
@@ -118,11 +119,14 @@ export async function exportPytorchProject(options: PytorchExportOptions): Promi
   const files = new Map<string, string | Uint8Array>();
   files.set('train.py', pytorchTrainScript(spec));
   const npy = (t: Tensor): Uint8Array => encodeNpy(float32(t), t.rank === 1 ? [t.shape[0]!] : t.shape);
-  files.set('data/x_train.npy', npy(data.xTrain));
+  const inputs = { x_train: data.xTrain, x_validation: data.xValidation, x_test: data.xTest };
+  const palette = valueTable(Object.values(inputs).map(float32));
+  for (const [name, x] of Object.entries(inputs)) {
+    files.set(`data/${name}.npy`, palette === null ? npy(x) : encodeNpy(codesOf(float32(x), palette), x.shape));
+  }
+  if (palette !== null) files.set('data/x_values.npy', encodeNpy(palette, [palette.length]));
   files.set('data/y_train.npy', npy(data.yTrain));
-  files.set('data/x_validation.npy', npy(data.xValidation));
   files.set('data/y_validation.npy', npy(data.yValidation));
-  files.set('data/x_test.npy', npy(data.xTest));
   files.set('data/y_test.npy', npy(data.yTest));
   const order = new Int32Array(options.order.length * nTrain);
   options.order.forEach((p, e) => order.set(p, e * nTrain));
@@ -133,6 +137,30 @@ export async function exportPytorchProject(options: PytorchExportOptions): Promi
   files.set('README.md', projectReadme(spec));
 
   return writeProject(out, options.force === true, files);
+}
+
+/**
+ * The distinct values of the inputs, sorted, when there are at most 256 (pixels: a byte each,
+ * scaled), else null. Such inputs are written as one byte per value, an index into this table:
+ * a quarter of the size, and the same float32 numbers once train.py looks them up.
+ */
+function valueTable(arrays: Float32Array[]): Float32Array | null {
+  const seen = new Set<number>();
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (seen.has(v)) continue;
+      if (Number.isNaN(v) || seen.size === 256) return null;
+      seen.add(v);
+    }
+  }
+  return Float32Array.from([...seen].sort((a, b) => a - b));
+}
+
+function codesOf(values: Float32Array, table: Float32Array): Uint8Array {
+  const code = new Map<number, number>();
+  table.forEach((v, k) => code.set(v, k));
+  return Uint8Array.from(values, (v) => code.get(v)!);
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {

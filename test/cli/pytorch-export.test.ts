@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, Tensor } from '../../src/node.js';
+import { prepareRun } from '../../src/cli/session.js';
 import { buildOnce, ROOT, runCli, tempDir, type CliResult } from './cli-harness.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -47,12 +48,21 @@ function python(args: string[], cwd: string): string {
   return result.stdout;
 }
 
-/** The float32 values of a .npy file (version 1.0, as the export writes them). */
-function readNpy(file: string): Float32Array {
+/** The values of a .npy file (version 1.0, float32 or uint8, as the export writes them). */
+function readNpy(file: string): Float32Array | Uint8Array {
   const bytes = readFileSync(file);
   const headerLength = bytes.readUInt16LE(8);
-  const data = bytes.subarray(10 + headerLength);
-  return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  const header = bytes.subarray(10, 10 + headerLength).toString();
+  const data = bytes.buffer.slice(bytes.byteOffset + 10 + headerLength, bytes.byteOffset + bytes.byteLength);
+  return header.includes("'|u1'") ? new Uint8Array(data) : new Float32Array(data);
+}
+
+/** An exported input set as float32: byte codes are looked up in x_values.npy. */
+function readInputs(project: string, name: string): Float32Array {
+  const x = readNpy(path.join(project, 'data', `${name}.npy`));
+  if (x instanceof Float32Array) return x;
+  const values = readNpy(path.join(project, 'data', 'x_values.npy')) as Float32Array;
+  return Float32Array.from(x, (code) => values[code]!);
 }
 
 function maxRelativeDifference(a: readonly number[], b: readonly number[]): number {
@@ -124,7 +134,7 @@ describe.skipIf(torchVersion === null)(`the exported train.py (PyTorch ${torchVe
     const predictions = path.join(work, 'torch-predictions.bin');
     python([path.join(ROOT, 'test/cli/pytorch_predict.py'), project, predictions], project);
     const torchOut = new Float32Array(readFileSync(predictions).buffer.slice(0));
-    const xTest = readNpy(path.join(project, 'data', 'x_test.npy'));
+    const xTest = readInputs(project, 'x_test');
     const model = await loadModel(back);
     const d = model.namedParameters()[0]![1].shape[0]!;
     const ours = model.predict(new Tensor(xTest, [xTest.length / d, d]));
@@ -246,13 +256,31 @@ describe('export --format pytorch / import --from a project: bad input is one cl
     expect(existsSync(path.join(dir, 'back'))).toBe(false);
   }
 
-  it('the project holds what train.py reads', () => {
+  it('the project holds what train.py reads, digits as byte codes into a table of their values', async () => {
     expect(readdirSync(project).sort()).toEqual(['README.md', 'data', 'gradiente-export.json', 'gradiente-model.json', 'initial', 'train.py']);
     expect(readdirSync(path.join(project, 'initial')).sort()).toEqual(['0.bias.npy', '0.kernel.npy', '1.bias.npy', '1.kernel.npy', '2.bias.npy', '2.kernel.npy']);
     // The .npy header pads the data to a 64-byte boundary.
     const npy = readFileSync(path.join(project, 'initial', '0.kernel.npy'));
     expect((10 + npy.readUInt16LE(8)) % 64).toBe(0);
     expect(npy.subarray(10, 10 + npy.readUInt16LE(8)).toString()).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(784, 8\), \}/);
+    // 784 pixels of 0..255: one byte each, and the table gives back the values gradiente trained on.
+    expect(readNpy(path.join(project, 'data', 'x_train.npy'))).toBeInstanceOf(Uint8Array);
+    expect((readNpy(path.join(project, 'data', 'x_values.npy')) as Float32Array).length).toBeLessThanOrEqual(256);
+    const { data } = await prepareRun(JSON.parse(readFileSync(path.join(run, 'config.json'), 'utf8')) as never);
+    const xTrain = readInputs(project, 'x_train');
+    expect(Array.from(xTrain)).toEqual(Array.from(data.xTrain.data.subarray(0, xTrain.length)));
+  });
+
+  it('table inputs (more than 256 values) stay float32, scaled as in the run', async () => {
+    const penguins = path.join(work, 'penguins');
+    const project = `${penguins}-torch`;
+    await cli(['train', '--data', `csv:${path.join(ROOT, 'examples/data/penguins.csv')}`, '--target', 'species', '--layers', '8', '--epochs', '1', '--out', penguins, '--quiet']);
+    await cli(['export', '--model', penguins, '--format', 'pytorch', '--out', project]);
+    expect(existsSync(path.join(project, 'data', 'x_values.npy'))).toBe(false);
+    const { data } = await prepareRun(JSON.parse(readFileSync(path.join(penguins, 'config.json'), 'utf8')) as never);
+    const xTrain = readInputs(project, 'x_train');
+    expect(xTrain).toBeInstanceOf(Float32Array);
+    expect(Array.from(xTrain)).toEqual(Array.from(data.xTrain.data.subarray(0, xTrain.length)));
   });
 
   it('import before train.py ran says to run it', async () => {

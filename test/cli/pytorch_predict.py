@@ -21,7 +21,8 @@ spec.loader.exec_module(train)  # defines things only: training runs under __mai
 model = train.build_model()
 model.load_state_dict(torch.load(os.path.join(project, "checkpoints", "last.pt"))["model"])
 model.eval()
-x = torch.from_numpy(np.load(os.path.join(project, "data", "x_test.npy")))
+data = train.load_data()
+x = torch.from_numpy(train.inputs(data, "x_test", slice(None)))
 with torch.no_grad():
     y = model(x)
 with open(out, "wb") as f:

@@ -134,5 +134,8 @@ describe('encodeNpy', () => {
     expect(new TextDecoder().decode(encodeNpy(new Int32Array(3), [3]).subarray(10, 70))).toContain("'descr': '<i4'");
     expect(new TextDecoder().decode(encodeNpy(new Int32Array(3), [3]).subarray(10, 70))).toContain("'shape': (3,)");
     expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow(ValueError);
+    const bytes8 = encodeNpy(Uint8Array.from([0, 255, 7]), [3]);
+    expect(new TextDecoder().decode(bytes8.subarray(10, 70))).toContain("'descr': '|u1'");
+    expect(Array.from(bytes8.subarray(bytes8.length - 3))).toEqual([0, 255, 7]);
   });
 });
