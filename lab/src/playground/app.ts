@@ -15,7 +15,7 @@ import { IterationChart, TrainingCharts } from './charts.js';
 import { smoothed } from './smoothing.js';
 import { renderConfusion } from './confusion.js';
 import { formatMacs, gridSide, judgeCost, runCost, type CostVerdict } from './cost.js';
-import { csvPicker, readCsv, type LoadedCsv } from './csv-loader.js';
+import { CsvReader, csvPicker, SupersededError, type LoadedCsv } from './csv-loader.js';
 import { lossMismatch, prepare, rawData, type PreparedData, type RawData } from './data.js';
 import { exportModelJson, exportPreprocessing, exportWeights } from './export.js';
 import { LayersEditor } from './layers-editor.js';
@@ -71,7 +71,11 @@ export function mountPlayground(): void {
   const csvError = el('p', { class: 'error', id: 'pg-csv-error', role: 'alert', hidden: true });
   const csvTarget = select<string>({ id: 'pg-csv-target', label: 'pg.csv.target', choices: [], value: '' });
   const csvInfo = el('p', { class: 'note', id: 'pg-csv-info' });
-  const csvBox = el('div', { class: 'csv' }, csvPicker(onCsvText), csvError, csvTarget.root, csvInfo);
+  const csvProgress = el('progress', { id: 'pg-csv-progress', hidden: true, 'data-i18n-aria-label': 'pg.csv.reading' });
+  const csvDecisions = el('ul', { class: 'note decisions', id: 'pg-csv-decisions' });
+  const picker = csvPicker(onCsvText);
+  const csvBox = el('div', { class: 'csv' }, picker.root, csvProgress, csvError, csvTarget.root, csvInfo, csvDecisions);
+  const csvReader = new CsvReader();
   csvTarget.root.hidden = true;
 
   const layersEditor = new LayersEditor((layers) => {
@@ -327,6 +331,17 @@ export function mountPlayground(): void {
     if (!hasRun) {
       status.dataset.state = 'error';
       setText(status, problem ?? '');
+      // Nothing of the previous run stays on screen to be mistaken for this setting's.
+      iterationChart.update([]);
+      if (chartedEpochs !== 0) charts.update([]);
+      chartedEpochs = 0;
+      chartedConfusion = null;
+      confusionHost.replaceChildren();
+      delete confusionHost.dataset.classes;
+      for (const s of Object.values(stats)) {
+        setText(s.value, '—');
+        s.value.dataset.value = '';
+      }
       return;
     }
     const tr = trainer!;
@@ -375,6 +390,7 @@ export function mountPlayground(): void {
     for (const b of [playButton, stepButton, epochButton, exportJson, exportBin]) b.disabled = !hasRun;
     exportPrep.hidden = d?.scaling == null;
     networkCanvas.hidden = !hasRun;
+    if (!hasRun) canvas.hidden = true;
     const output = d === null ? '' : t('pg.layers.output', { units: d.outputUnits, activation: d.outputActivation });
     layersEditor.set(state.layers, output);
     if (!hasRun || tr === null || d === null) return;
@@ -463,20 +479,37 @@ export function mountPlayground(): void {
   }
 
   // ---------------------------------------------------------------- events
-  function onCsvText(name: string, text: string): void {
+  /**
+   * Parse a file (or the same file for another target) in the worker; the page and any run keep
+   * going meanwhile, with a progress bar and a line saying what is being read.
+   */
+  async function loadCsv(name: string, text: string, target?: string): Promise<void> {
+    csvProgress.hidden = false;
+    csvProgress.removeAttribute('value');
+    csvError.hidden = true;
+    setText(picker.chosen, t('pg.csv.readingFile', { name, size: (text.length / 1e6).toFixed(1) }));
     try {
-      csv = readCsv(name, text);
-      csvError.hidden = true;
+      const loaded = await csvReader.read(name, text, target, () => setText(picker.chosen, t('pg.csv.parsing', { name, size: (text.length / 1e6).toFixed(1) })));
+      csv = loaded;
+      setText(picker.chosen, name);
       // Column names are the file's own words: shown as they are, in either language.
-      csvTarget.setChoices(csv.columns.map((c) => ({ value: c, text: c })));
-      csvTarget.value = csv.target;
+      csvTarget.setChoices(loaded.columns.map((c) => ({ value: c, text: c })));
+      csvTarget.value = loaded.target;
       state.data = 'csv';
       showCsvInfo();
       rebuild();
     } catch (error) {
+      if (error instanceof SupersededError) return;
+      setText(picker.chosen, name);
       csvError.hidden = false;
       csvError.textContent = error instanceof Error ? error.message : String(error);
+    } finally {
+      csvProgress.hidden = true;
     }
+  }
+
+  function onCsvText(name: string, text: string): void {
+    void loadCsv(name, text);
   }
 
   function showCsvInfo(): void {
@@ -489,19 +522,12 @@ export function mountPlayground(): void {
       target: csv.target,
       classes: tb.numClasses,
     });
+    // Never decided silently: how the file was read, in the library's own (English) words.
+    csvDecisions.replaceChildren(...csv.decisions.map((d) => el('li', {}, d)));
   }
 
   csvTarget.onChange((target) => {
-    if (csv === null) return;
-    try {
-      csv = readCsv(csv.name, csv.text, target);
-      csvError.hidden = true;
-      showCsvInfo();
-      rebuild();
-    } catch (error) {
-      csvError.hidden = false;
-      csvError.textContent = error instanceof Error ? error.message : String(error);
-    }
+    if (csv !== null) void loadCsv(csv.name, csv.text, target);
   });
   dataSelect.onChange((id) => {
     if (id === 'csv' && csv === null) {

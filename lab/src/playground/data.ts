@@ -75,7 +75,7 @@ export interface RawData {
   fromCsv: boolean;
 }
 
-export function rawData(state: PlaygroundState, csv: TableDataset | null): RawData {
+export function rawData(state: PlaygroundState, csv: Pick<TableDataset, 'x' | 'y' | 'task' | 'numClasses' | 'featureNames' | 'classNames'> | null): RawData {
   if (state.data === 'csv' && csv !== null) {
     return {
       x: csv.x,
