@@ -4,7 +4,7 @@
  * and predict are thin callers of this.
  */
 import { encodeRows, standardize, Tensor, type TablePlan } from '../node.js';
-import type { Preprocessing, TableSplitRecord } from './data-source.js';
+import { unpackRoles, type Preprocessing, type TableSplitRecord } from './data-source.js';
 import { CliError } from './errors.js';
 import { readTableFile, spellFlag, tableKind } from './table-source.js';
 import { choice, flagSource } from './values.js';
@@ -58,7 +58,7 @@ export function readTableInput(file: string, pre: Preprocessing & { table: Table
  * (its rows could now be anything, training rows among them).
  */
 export function readTestRows(pre: Preprocessing & { table: TablePlan; split: TableSplitRecord }, file: string, options: Pick<TableInputOptions, 'unknownCategory'>): TableInput {
-  return readTableInput(file, pre, { needTarget: true, rows: pre.split.test, expectSha256: pre.split.sha256, ...options });
+  return readTableInput(file, pre, { needTarget: true, rows: unpackRoles(pre.split).test, expectSha256: pre.split.sha256, ...options });
 }
 
 /** --unknown-category and --delimiter of evaluate / predict, checked. */

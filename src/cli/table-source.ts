@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { csvTable, detectDelimiter, jsonTable, readCsvCells, type CellTable } from '../node.js';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { csvTable, detectDecimal, detectDelimiter, jsonTable, readCsvCells, streamCsvTable, type CellTable } from '../node.js';
 import { readDataFile } from '../node/files.js';
 
 export interface TableFile {
@@ -59,4 +60,78 @@ export function readTableFile(file: string, kind: 'csv' | 'json', delimiter?: st
 /** The kind of a table file from its name, for --input and --data paths. */
 export function tableKind(file: string): 'csv' | 'json' {
   return /\.json$/i.test(file) ? 'json' : 'csv';
+}
+
+export interface StreamOptions {
+  delimiter?: string;
+  decimal?: '.' | ',';
+  /** Columns to keep as text (--categorical). */
+  textColumns?: readonly string[];
+  /** Where to say how far reading has come (large files only). */
+  progress?: (line: string) => void;
+}
+
+/** The first bytes of a file, cut at the last line end: enough to detect the delimiter and decimal mark. */
+function sample(file: string, bytes = 256 * 1024): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return ''; // the streaming reader names the file and the reason
+  }
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    const text = buffer.subarray(0, read).toString('utf8');
+    const end = read < bytes ? text.length : text.lastIndexOf('\n') + 1;
+    return text.slice(0, end > 0 ? end : text.length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const PROGRESS_FROM_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A CSV file for training, read as it streams into a column store (memory in proportion to
+ * the cells, not the text). The delimiter and decimal mark, when not given, are detected on
+ * the first 256 kB and said in the notes.
+ */
+export async function streamTableFile(file: string, options: StreamOptions = {}): Promise<TableFile & { decimal: '.' | ',' }> {
+  const head = sample(file);
+  const notes: string[] = [];
+  let delimiter = options.delimiter;
+  if (delimiter === undefined) {
+    const detected = detectDelimiter(head);
+    delimiter = detected.delimiter;
+    if (delimiter !== ',') notes.push(`fields separated by ${delimiter === '\t' ? 'tabs' : `'${delimiter}'`} (${detected.reason}); ${spellFlag('delimiter', ',')} says otherwise`);
+  }
+  let decimal = options.decimal;
+  if (decimal === undefined) {
+    decimal = '.';
+    if (head.trim() !== '') {
+      try {
+        const cells = csvTable(readCsvCells(head, { delimiter }, file), file);
+        const detected = detectDecimal(cells, cells.columns.map((_, j) => j));
+        decimal = detected.decimal;
+        if (decimal === ',') notes.push(`numbers use a decimal comma (e.g. '${detected.example!}' is ${detected.example!.replace(',', '.')}); ${spellFlag('decimal', '.')} reads them as text`);
+      } catch {
+        // A sample that does not parse (a cut quoted field): the full read reports real problems.
+      }
+    }
+  }
+  let lastPercent = -1;
+  const streamed = await streamCsvTable(file, {
+    delimiter,
+    decimal,
+    ...(options.textColumns ? { textColumns: options.textColumns } : {}),
+    onProgress: (read, total) => {
+      if (options.progress === undefined || total < PROGRESS_FROM_BYTES) return;
+      const percent = Math.floor((100 * read) / total);
+      if (percent === lastPercent) return;
+      lastPercent = percent;
+      options.progress(`Reading:  ${file}: ${percent}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB)`);
+    },
+  });
+  return { path: file, absolutePath: path.resolve(file), table: streamed.table, sha256: streamed.sha256, delimiter, notes, decimal };
 }

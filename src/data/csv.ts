@@ -125,7 +125,8 @@ export function detectDelimiter(text: string): { delimiter: string; reason: stri
   return { delimiter: best, reason: `the first line has ${counts.get(best)} ${name(best)} and ${commas === 0 ? "no ','" : `only ${commas} ','`}` };
 }
 
-function checkHeader(columns: readonly string[], sourceName: string, line: number): void {
+/** Header names present and unique (shared with the streaming reader of src/node/csv-stream.ts). */
+export function checkHeader(columns: readonly string[], sourceName: string, line: number): void {
   const seen = new Map<string, number>();
   columns.forEach((name, j) => {
     if (name === '') {

@@ -28,12 +28,14 @@ export {
 export { loadMnistDigits, loadMnist, splitMnist, MNIST_IMAGE_SIZE, MNIST_NUM_DIGITS, type MnistDigits, type LoadMnistOptions } from './mnist.js';
 export { mnistFromBytes, mnistToBytes } from './mnist-bytes.js';
 export { tableToDataset, cellNumber, type TableOptions, type TableDataset, type TableTask, type Cell, type CellTable } from './table.js';
-export { parseCsv, readCsvCells, csvTable, detectDelimiter, type CsvOptions, type CsvCells } from './csv.js';
+export { parseCsv, readCsvCells, csvTable, detectDelimiter, checkHeader, type CsvOptions, type CsvCells } from './csv.js';
 export {
   inspectTable,
   fitFills,
   encodeRows,
   encodedFeatureNames,
+  detectDecimal,
+  shortText,
   parseNumber,
   isMissing,
   MISSING_SPELLINGS,

@@ -98,6 +98,19 @@ export interface TableInspection {
 
 const defaultSpell = (key: string, value: string): string => `${key}: ${/^\d+$/.test(value) ? value : `'${shortText(value)}'`}`;
 
+/** A cell of the table: through its own accessor when it has one (a column store), else its rows. */
+function cellAt(table: CellTable, i: number, j: number): Cell {
+  return table.cell !== undefined ? table.cell(i, j) : table.rows[i]![j];
+}
+
+function rowCount(table: CellTable): number {
+  return table.rowCount ?? table.rows.length;
+}
+
+function rowAt(table: CellTable, i: number): readonly Cell[] {
+  return table.cell !== undefined ? table.columns.map((_, j) => table.cell!(i, j)) : table.rows[i]!;
+}
+
 /** Long cell texts and names are cut so an error stays one readable line. */
 export function shortText(text: string, max = 40): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -171,11 +184,11 @@ function checkOptions(options: TablePrepOptions): void {
 }
 
 /** ',' when some column is written with decimal commas and no column with decimal points. */
-function detectDecimal(table: CellTable, columns: readonly number[]): { decimal: '.' | ','; example: string | null } {
+export function detectDecimal(table: CellTable, columns: readonly number[]): { decimal: '.' | ','; example: string | null } {
   let commaExample: string | null = null;
   for (const j of columns) {
-    for (const row of table.rows) {
-      const cell = row[j];
+    for (let i = 0; i < rowCount(table); i++) {
+      const cell = cellAt(table, i, j);
       if (typeof cell !== 'string' || isMissing(cell)) continue;
       const text = cell.trim();
       if (/^[+-]?\d*\.\d+([eE][+-]?\d+)?$/.test(text)) return { decimal: '.', example: null };
@@ -224,17 +237,17 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
   const firstMissing = new Map<number, number>();
   const rowHasMissing: boolean[] = [];
   const rowMissingTarget: boolean[] = [];
-  table.rows.forEach((row, i) => {
+  for (let i = 0; i < rowCount(table); i++) {
     let any = false;
     for (const j of used) {
-      if (!isMissing(row[j])) continue;
+      if (!isMissing(cellAt(table, i, j))) continue;
       any = true;
       missingCount.set(j, (missingCount.get(j) ?? 0) + 1);
       if (!firstMissing.has(j)) firstMissing.set(j, i);
     }
     rowHasMissing.push(any);
-    rowMissingTarget.push(isMissing(row[targetColumn]));
-  });
+    rowMissingTarget.push(isMissing(cellAt(table, i, targetColumn)));
+  }
   const fixes = `${spell('missing', 'drop')} (leave those rows out), ${spell('missing', 'mean')} or ${spell('missing', 'median')} (fill features in, leave out rows without a target)`;
   if (missing === 'error') {
     for (const j of used) {
@@ -243,20 +256,20 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
       const i = firstMissing.get(j)!;
       const more = count > 1 ? `, as are ${count - 1} more cell${count > 2 ? 's' : ''} of that column` : '';
       const role = j === targetColumn ? 'the target' : 'a feature';
-      throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(table.rows[i]![j])})${more}; it is ${role}, so choose ${fixes}`);
+      throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(cellAt(table, i, j))})${more}; it is ${role}, so choose ${fixes}`);
     }
   }
   const rows: number[] = [];
   const counts = (cols: readonly number[]): string =>
     cols.filter((j) => missingCount.has(j)).map((j) => `${table.columns[j]}: ${missingCount.get(j)}`).join(', ');
   if (missing === 'drop') {
-    table.rows.forEach((_, i) => void (rowHasMissing[i] ? undefined : rows.push(i)));
-    const dropped = table.rows.length - rows.length;
-    if (dropped > 0) decisions.push(`left out ${dropped} of ${table.rows.length} rows with missing values (${counts(used)}) as ${spell('missing', 'drop')} asks`);
+    for (let i = 0; i < rowHasMissing.length; i++) if (!rowHasMissing[i]) rows.push(i);
+    const dropped = rowCount(table) - rows.length;
+    if (dropped > 0) decisions.push(`left out ${dropped} of ${rowCount(table)} rows with missing values (${counts(used)}) as ${spell('missing', 'drop')} asks`);
   } else {
-    table.rows.forEach((_, i) => void (rowMissingTarget[i] ? undefined : rows.push(i)));
-    const dropped = table.rows.length - rows.length;
-    if (dropped > 0) decisions.push(`left out ${dropped} of ${table.rows.length} rows without a target value ('${target}' is missing; a target cannot be filled in)`);
+    for (let i = 0; i < rowMissingTarget.length; i++) if (!rowMissingTarget[i]) rows.push(i);
+    const dropped = rowCount(table) - rows.length;
+    if (dropped > 0) decisions.push(`left out ${dropped} of ${rowCount(table)} rows without a target value ('${target}' is missing; a target cannot be filled in)`);
   }
   if (rows.length === 0) throw new DataFormatError(`no rows are left once rows with missing values are left out (${counts(used)}); choose ${spell('missing', 'mean')} or fill the file in`);
 
@@ -291,28 +304,28 @@ function planColumn(
   maxCategories: number,
 ): ColumnPlan {
   const name = table.columns[j]!;
-  const present = rows.filter((i) => !isMissing(table.rows[i]![j]));
-  const texts = (): string[] => present.map((i) => cellText(table.rows[i]![j], decimal));
+  const present = rows.filter((i) => !isMissing(cellAt(table, i, j)));
+  const texts = (): string[] => present.map((i) => cellText(cellAt(table, i, j), decimal));
   if (options.categorical?.includes(name)) {
     const categories = sortNames(texts());
     decisions.push(`column '${name}': one-hot encoded as ${categories.length} columns (${list(categories)}), as ${spell('categorical', name)} asks`);
     return { name, kind: 'category', categories, fill: null };
   }
-  const firstText = present.find((i) => parseNumber(table.rows[i]![j], decimal) === null);
+  const firstText = present.find((i) => parseNumber(cellAt(table, i, j), decimal) === null);
   if (firstText === undefined) return { name, kind: 'number', fill: null };
-  if (present.every((i) => yearOf(table.rows[i]![j]) !== null)) {
-    decisions.push(`column '${name}': dates (e.g. ${describeCell(table.rows[present[0]!]![j])}), used as the year; ${spell('drop', name)} leaves them out`);
+  if (present.every((i) => yearOf(cellAt(table, i, j)) !== null)) {
+    decisions.push(`column '${name}': dates (e.g. ${describeCell(cellAt(table, present[0]!, j))}), used as the year; ${spell('drop', name)} leaves them out`);
     return { name, kind: 'year', fill: null };
   }
-  if (decimal === '.' && present.every((i) => parseNumber(table.rows[i]![j], ',') !== null)) {
-    throw new DataFormatError(`${table.locate(firstText, j)} is ${describeCell(table.rows[firstText]![j])}, not a number with a decimal point; for decimal commas use ${spell('decimal', ',')}`);
+  if (decimal === '.' && present.every((i) => parseNumber(cellAt(table, i, j), ',') !== null)) {
+    throw new DataFormatError(`${table.locate(firstText, j)} is ${describeCell(cellAt(table, firstText, j))}, not a number with a decimal point; for decimal commas use ${spell('decimal', ',')}`);
   }
-  const numbers = present.filter((i) => parseNumber(table.rows[i]![j], decimal) !== null).length;
+  const numbers = present.filter((i) => parseNumber(cellAt(table, i, j), decimal) !== null).length;
   if (numbers * 2 >= present.length) {
     // Mostly numbers: the text cell is a typo or an unmarked missing value, not a category.
-    const commaHint = decimal === '.' && parseNumber(table.rows[firstText]![j], ',') !== null ? `; for decimal commas use ${spell('decimal', ',')}` : '';
+    const commaHint = decimal === '.' && parseNumber(cellAt(table, firstText, j), ',') !== null ? `; for decimal commas use ${spell('decimal', ',')}` : '';
     throw new DataFormatError(
-      `${table.locate(firstText, j)} is ${describeCell(table.rows[firstText]![j])}, not a number, though the column holds numbers${commaHint}; fix the cell, write it as missing (NA), or one-hot encode the column with ${spell('categorical', name)}`,
+      `${table.locate(firstText, j)} is ${describeCell(cellAt(table, firstText, j))}, not a number, though the column holds numbers${commaHint}; fix the cell, write it as missing (NA), or one-hot encode the column with ${spell('categorical', name)}`,
     );
   }
   const categories = sortNames(texts());
@@ -341,7 +354,7 @@ function planTarget(
   maxClasses: number,
 ): { task: 'classification' | 'regression'; classNames: string[] | null; numericClasses: boolean; labels: Int32Array | null; line: string } {
   const name = table.columns[j]!;
-  const numbers = rows.map((i) => parseNumber(table.rows[i]![j], decimal));
+  const numbers = rows.map((i) => parseNumber(cellAt(table, i, j), decimal));
   const firstText = numbers.findIndex((v) => v === null);
   const allNumbers = firstText < 0;
   const distinct = allNumbers ? [...new Set(numbers as number[])].sort((a, b) => a - b) : [];
@@ -350,7 +363,7 @@ function planTarget(
   if (task === 'regression' || (task === 'auto' && allNumbers && !(whole && distinct.length <= MAX_AUTO_CLASSES))) {
     if (!allNumbers) {
       const i = rows[firstText]!;
-      throw new DataFormatError(`${table.locate(i, j)} is ${describeCell(table.rows[i]![j])}, not a number; a regression target must be numeric (or use ${spell('task', 'classification')})`);
+      throw new DataFormatError(`${table.locate(i, j)} is ${describeCell(cellAt(table, i, j))}, not a number; a regression target must be numeric (or use ${spell('task', 'classification')})`);
     }
     const why =
       task === 'regression'
@@ -360,26 +373,26 @@ function planTarget(
   }
 
   // Classification: the distinct values, numbers in numeric order (1..K become labels 0..K-1, no empty class).
-  const classNames = allNumbers ? distinct.map(String) : sortNames(rows.map((i) => String(table.rows[i]![j]).trim()));
+  const classNames = allNumbers ? distinct.map(String) : sortNames(rows.map((i) => String(cellAt(table, i, j)).trim()));
   if (classNames.length > maxClasses) {
     const seen = new Set<string>();
     let beyond = rows[0]!;
     for (const i of rows) {
-      seen.add(cellText(table.rows[i]![j], decimal));
+      seen.add(cellText(cellAt(table, i, j), decimal));
       if (seen.size > maxClasses) {
         beyond = i;
         break;
       }
     }
     throw new DataFormatError(
-      `${table.locate(beyond, j)} is ${describeCell(table.rows[beyond]![j])}, the target's class number ${maxClasses + 1}: ${classNames.length} classes in all, more than ${maxClasses}; if the target holds quantities use ${spell('task', 'regression')}, if it really has that many classes raise ${spell('maxClasses', String(classNames.length))}`,
+      `${table.locate(beyond, j)} is ${describeCell(cellAt(table, beyond, j))}, the target's class number ${maxClasses + 1}: ${classNames.length} classes in all, more than ${maxClasses}; if the target holds quantities use ${spell('task', 'regression')}, if it really has that many classes raise ${spell('maxClasses', String(classNames.length))}`,
     );
   }
   const index = new Map(classNames.map((c, k) => [c, k]));
-  const labels = Int32Array.from(rows, (i) => index.get(allNumbers ? cellText(table.rows[i]![j], decimal) : String(table.rows[i]![j]).trim())!);
+  const labels = Int32Array.from(rows, (i) => index.get(allNumbers ? cellText(cellAt(table, i, j), decimal) : String(cellAt(table, i, j)).trim())!);
   let why: string;
   if (task === 'classification') why = `as ${spell('task', 'classification')} asks`;
-  else if (!allNumbers) why = `it holds text, e.g. ${describeCell(table.rows[rows[firstText]!]![j])}`;
+  else if (!allNumbers) why = `it holds text, e.g. ${describeCell(cellAt(table, rows[firstText]!, j))}`;
   else why = `whole numbers with ${distinct.length} different values; ${spell('task', 'regression')} predicts them as numbers`;
   const mapped = allNumbers && (distinct[0] !== 0 || distinct.some((v, k) => v !== k)) ? `; labels ${list(classNames)} are classes 0..${classNames.length - 1}` : '';
   return {
@@ -405,7 +418,7 @@ export function fitFills(plan: TablePlan, table: CellTable, trainRows: ArrayLike
     const values: Cell[] = [];
     let missingCells = 0;
     for (let r = 0; r < trainRows.length; r++) {
-      const cell = table.rows[trainRows[r]!]![j];
+      const cell = cellAt(table, trainRows[r]!, j);
       if (isMissing(cell)) missingCells++;
       else values.push(cell);
     }
@@ -431,7 +444,8 @@ function cells(count: number): string {
 }
 
 function tableHasMissing(table: CellTable, j: number): boolean {
-  return table.rows.some((row) => isMissing(row[j]));
+  for (let i = 0; i < rowCount(table); i++) if (isMissing(cellAt(table, i, j))) return true;
+  return false;
 }
 
 function median(values: number[]): number {
@@ -492,7 +506,7 @@ export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<n
   const index = columnIndex(table, plan, 'new', options.extraColumns ?? 'reject');
   const targetColumn = table.columns.indexOf(plan.target);
   if (options.target && targetColumn < 0) throw new DataFormatError(table.missingTarget(plan.target));
-  const chosen = rows === undefined ? table.rows.map((_, i) => i) : Array.from(rows);
+  const chosen = rows === undefined ? Array.from({ length: rowCount(table) }, (_, i) => i) : Array.from(rows);
   const widths = plan.columns.map((c) => (c.kind === 'category' ? c.categories.length : 1));
   const d = widths.reduce((s, w) => s + w, 0);
   const columnIdx = plan.columns.map((c) => index.get(c.name)!);
@@ -504,7 +518,7 @@ export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<n
   const y = new Float32Array(options.target ? chosen.length : 0);
   let n = 0;
   for (const i of chosen) {
-    const row = table.rows[i]!;
+    const row = rowAt(table, i);
     if (options.target && isMissing(row[targetColumn])) {
       if (plan.missing === 'error' || onMissing === 'error') throw new DataFormatError(`${table.locate(i, targetColumn)} is missing (${describeCell(row[targetColumn])}); every row needs a target value`);
       continue;

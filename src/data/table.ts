@@ -45,6 +45,12 @@ export interface CellTable {
   rows: readonly (readonly Cell[])[];
   /** The file or text the table came from, for messages about the whole table. */
   source?: string;
+  /**
+   * A column store (a large file read as it streams) keeps cells by column, not as rows:
+   * it gives each cell and the row count here, and `rows` only for occasional use.
+   */
+  cell?(row: number, column: number): Cell;
+  rowCount?: number;
   /** Where a cell is in the source, e.g. "data.csv: line 4, column 2 ('age')". */
   locate(row: number, column: number): string;
   /** Error text for a column that is not there, e.g. "data.csv: no column named 'y' to use as the target; ...". */

@@ -7,6 +7,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { unpackRoles, type TableSplitRecord } from '../../src/cli/data-source.js';
 import { buildOnce, jsonLines, ROOT, runCli, tempDir } from './cli-harness.js';
 
 const TABLES = path.join(ROOT, 'test/fixtures/tables');
@@ -131,9 +132,11 @@ describe('gradiente train on real tables', () => {
   it('--samples draws random rows (stratified), not the first ones, and says so', async () => {
     const { stdout } = await train('flowers-samples', ['--data', `csv:${TABLES}/flowers-1-3.csv`, '--target', 'class', '--samples', '24', '--epochs', '1']);
     expect(decisions(stdout)).toContain('Rows:     --samples 24: a random, stratified draw of 30 of the 90 rows (train and test)');
-    const config = JSON.parse(readFileSync(path.join(dir, 'flowers-samples', 'model', 'model.json'), 'utf8')) as { trainingConfig: { preprocessing: { split: { train: number[]; test: number[]; rows: number } } } };
-    const split = config.trainingConfig.preprocessing.split;
-    expect(split.rows).toBe(90);
+    const config = JSON.parse(readFileSync(path.join(dir, 'flowers-samples', 'model', 'model.json'), 'utf8')) as { trainingConfig: { preprocessing: { split: TableSplitRecord } } };
+    const record = config.trainingConfig.preprocessing.split;
+    expect(record.rows).toBe(90);
+    expect([record.trainCount, record.testCount]).toEqual([24, 6]);
+    const split = unpackRoles(record);
     expect(split.train.length + split.test.length).toBe(30);
     expect(new Set([...split.train, ...split.test]).size).toBe(30);
     // Not the first 30 rows of the file.
