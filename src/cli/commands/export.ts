@@ -74,12 +74,13 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   let exported = { files: [] as string[], bytes: 0 };
   let preprocessingFile: string | null = null;
   if (format === 'tfjs') {
+    await refuseNonEmpty(out, force);
     // The whole directory is replaced: no preprocessing.json of an older export can outlive it.
     await replaceDirectory(out, force, async (staging) => {
       const written = await exportModel(model, { format, out: staging });
       if (scalingJson !== null) await writeJsonAtomic(path.join(staging, 'preprocessing.json'), scalingJson);
       exported = { files: written.files.map((f) => path.join(out, path.relative(staging, f))), bytes: written.bytes };
-    }).catch(refuseWithFlag);
+    });
     if (scalingJson !== null) preprocessingFile = path.join(out, 'preprocessing.json');
   } else {
     const sidecar = out.replace(/\.onnx$/i, '.preprocessing.json');
@@ -104,11 +105,12 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   return 0;
 }
 
-/** replaceDirectory's refusal of a non-empty --out, as the command's one-line error. */
-function refuseWithFlag(error: unknown): never {
-  const message = (error as Error).message;
-  if (/already holds files/.test(message)) throw new CliError(`--out ${message}`);
-  throw error;
+/** Before any work: an --out directory that holds files is replaced only with --force. */
+async function refuseNonEmpty(out: string, force: boolean): Promise<void> {
+  if (force || !(await exists(out))) return;
+  const stat = await fs.stat(out);
+  if (!stat.isDirectory()) throw new CliError(`--out ${out} is a file; this export is a directory: choose another name, or pass --force to replace the file`);
+  if ((await fs.readdir(out)).length > 0) throw new CliError(`--out ${out} already holds files; choose a new directory, or pass --force to replace it (its files are removed)`);
 }
 
 /**
@@ -118,9 +120,7 @@ function refuseWithFlag(error: unknown): never {
 async function exportPytorch(flags: Record<string, unknown>, out: string, force: boolean, console: Console): Promise<number> {
   const location = v.text(flags.model, v.flagSource('--model'));
   const weights = flags.weights === undefined ? 'initial' : v.choice(flags.weights, WEIGHTS, v.flagSource('--weights'));
-  if (!force && (await exists(out)) && (await fs.readdir(out).catch(() => ['(a file)'])).length > 0) {
-    throw new CliError(`--out ${out} already holds files; choose a new directory, or pass --force to replace it (its files are removed)`);
-  }
+  await refuseNonEmpty(out, force);
   const saved = await loadSavedRun(location);
   const { settings } = saved;
   const run = await prepareRun(settings);
@@ -156,7 +156,7 @@ async function exportPytorch(flags: Record<string, unknown>, out: string, force:
     order,
     source: run.data.description,
     trainingConfig: { settings, preprocessing: run.data.preprocessing, targetEncoding: run.plan.targetEncoding },
-  }).catch(refuseWithFlag);
+  });
 
   const notes: string[] = [];
   if (settings.earlyStopping !== undefined) notes.push(`the run used --early-stopping ${settings.earlyStopping}; train.py runs all ${settings.epochs} epochs (pass --epochs to train.py for fewer)`);
