@@ -211,3 +211,28 @@ describe('side-by-side comparisons on the gradient-descent page', () => {
     await close(w);
   });
 });
+
+describe('batch processing', () => {
+  test('the batch-size trade-off: accuracy against time and epochs for batches of 1, 32 and 512, repeated, with spread', async () => {
+    const w = await open('/mnist.html');
+    const { page } = w;
+    await page.selectOption('#tradeoff-seconds', '1');
+    await page.selectOption('#tradeoff-repeats', '2');
+    await page.click('#tradeoff-run');
+    await page.waitForSelector('#tradeoff-status[data-state="done"]', { timeout: 120_000 });
+    expect(await page.textContent('#tradeoff-status')).toBe('Done: 6 runs.');
+    const rows = await page.$$eval('#tradeoff-table tbody tr', (trs) =>
+      trs.map((tr) => ({ batch: Number((tr as HTMLElement).dataset.batch), rate: Number((tr as HTMLElement).dataset.rate), final: Number((tr as HTMLElement).dataset.final), atEpochs: Number((tr as HTMLElement).dataset.atEpochs) })),
+    );
+    expect(rows.map((r) => r.batch)).toEqual([1, 32, 512]);
+    for (const r of rows) {
+      expect(r.rate).toBeGreaterThan(0);
+      expect(r.final).toBeGreaterThan(0.1);
+    }
+    // Per epoch, batches of one take hundreds of times more steps than batches of 512.
+    expect(rows[0]!.atEpochs).toBeGreaterThan(rows[2]!.atEpochs);
+    expect(await page.textContent('#tradeoff-table thead')).toMatch(/median \(min–max\)/);
+    expect(await page.textContent('#tradeoff-conclusion')).toMatch(/^Median of 2 repeats of 1 s/);
+    await close(w);
+  }, 180_000);
+});

@@ -10,8 +10,9 @@ import * as home from './home.js';
 import * as lossFunctions from './loss-functions.js';
 import * as mnist from './mnist.js';
 import * as playground from './playground.js';
+import * as tradeoff from './tradeoff.js';
 
-const tables = [common, home, gradientDescent, lossFunctions, activations, backprop, playground, mnist] as const;
+const tables = [common, home, gradientDescent, lossFunctions, activations, backprop, playground, mnist, tradeoff] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Table = Union<typeof tables>['es'];
