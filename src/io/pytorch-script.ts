@@ -406,12 +406,13 @@ def evaluate(model, data, part):
     x, y = data["x_" + part], data["y_" + part]
     if len(x) == 0:
         return None
+    device = next(model.parameters()).device
     model.eval()
     loss_sum, metric_total = 0.0, 0.0
     with torch.no_grad():
         for start in range(0, len(x), 1024):
-            xb = torch.from_numpy(inputs(data, "x_" + part, slice(start, start + 1024)))
-            yb = torch.from_numpy(np.array(y[start:start + 1024]))
+            xb = torch.from_numpy(inputs(data, "x_" + part, slice(start, start + 1024))).to(device)
+            yb = torch.from_numpy(np.array(y[start:start + 1024])).to(device)
             output = model(xb)
             loss_sum += per_sample_loss(output, yb).sum().item()
             metric_total += metric_sum(output, yb)
@@ -433,7 +434,7 @@ def write_gradiente_model(model, log):
     params = dict(model.named_parameters())
     chunks = []
     for spec, (gradiente_name, torch_name, transposed) in zip(model_json["weightsManifest"]["weights"], WEIGHTS):
-        value = params[torch_name].detach()
+        value = params[torch_name].detach().cpu()
         value = value.t() if transposed else value
         assert spec["name"] == gradiente_name and list(value.shape) == spec["shape"], (spec, gradiente_name, tuple(value.shape))
         chunks.append(value.contiguous().numpy().astype("<f4").tobytes())
@@ -466,7 +467,9 @@ def train(rank, world_size, args):
     main_process = rank == 0
     say = print if main_process else (lambda *a, **k: None)
     torch.manual_seed(SEED)
-    torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // world_size))
+    # The cores of this machine shared between the processes on it (torchrun says how many there are).
+    local_processes = int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
+    torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // local_processes))
     device = torch.device("cpu")
     if args.backend == "nccl":
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", rank)))
