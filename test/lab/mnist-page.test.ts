@@ -104,6 +104,20 @@ describe('MNIST page', () => {
     await w.context.close();
   }, 90_000);
 
+  test('the settings live in the URL: a link opens them, a change is written back', async () => {
+    const w = await openPage(browser, server.origin, '/mnist.html?hidden=64&lr=0.01&batch=128&epochs=2&opt=sgd', { locale: 'en-US' });
+    const { page } = w;
+    expect(await page.inputValue('#mnist-hidden')).toBe('64');
+    expect(await page.inputValue('#mnist-batch')).toBe('128');
+    expect(await page.inputValue('#mnist-optimizer')).toBe('sgd');
+    expect(await page.textContent('output[for="mnist-lr"]')).toBe('0.01');
+    expect(await page.textContent('output[for="mnist-epochs"]')).toBe('2');
+    await page.selectOption('#mnist-batch', '512');
+    expect(page.url()).toMatch(/batch=512/);
+    expect(page.url()).toMatch(/hidden=64/);
+    await w.context.close();
+  });
+
   test('Adam with η = 0.1 is named: the loss did not fall, and what to try', async () => {
     const w = await openPage(browser, server.origin, '/mnist.html', { locale: 'en-US' });
     const { page } = w;

@@ -9,6 +9,7 @@ import { button, select, slider, stat } from '../common/controls.js';
 import { byId, el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { registerActions } from '../common/teacher.js';
+import { choiceParam, numberParam, readParams, writeParams } from '../common/url-state.js';
 import { DigitPad, paintDigit } from './draw.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
@@ -30,10 +31,14 @@ export function mountMnist(): void {
   const send = (message: ToWorker): void => worker.postMessage(message);
 
   // ---------------------------------------------------------------- training
-  const hidden = select<string>({ id: 'mnist-hidden', label: 'mnist.hidden', choices: ['32', '64', '128', '256'].map((v) => ({ value: v, text: v })), value: '128' });
-  const lr = slider({ id: 'mnist-lr', label: 'control.learningRate', min: 0.0001, max: 0.1, step: 0.01, value: 0.002, log: true });
-  const batch = select<string>({ id: 'mnist-batch', label: 'mnist.batchSize', choices: THROUGHPUT_BATCHES.map((b) => ({ value: String(b), text: String(b) })), value: '32' });
-  const epochs = slider({ id: 'mnist-epochs', label: 'mnist.epochs', min: 1, max: 10, step: 1, value: 1, format: (v) => String(v) });
+  // The settings live in the URL (?hidden=128&lr=0.002&batch=32&epochs=1&opt=adam): a copied link reproduces them.
+  const params = readParams();
+  const hiddenSizes = ['32', '64', '128', '256'] as const;
+  const batchSizes = THROUGHPUT_BATCHES.map(String);
+  const hidden = select<string>({ id: 'mnist-hidden', label: 'mnist.hidden', choices: hiddenSizes.map((v) => ({ value: v, text: v })), value: choiceParam(params, 'hidden', hiddenSizes, '128') });
+  const lr = slider({ id: 'mnist-lr', label: 'control.learningRate', min: 0.0001, max: 0.1, step: 0.01, value: numberParam(params, 'lr', 0.002, 0.0001, 0.1), log: true });
+  const batch = select<string>({ id: 'mnist-batch', label: 'mnist.batchSize', choices: batchSizes.map((b) => ({ value: b, text: b })), value: choiceParam(params, 'batch', batchSizes, '32') });
+  const epochs = slider({ id: 'mnist-epochs', label: 'mnist.epochs', min: 1, max: 10, step: 1, value: Math.round(numberParam(params, 'epochs', 1, 1, 10)), format: (v) => String(v) });
   const optimizer = select<TrainConfig['optimizer']>({
     id: 'mnist-optimizer',
     label: 'control.optimizer',
@@ -42,8 +47,12 @@ export function mountMnist(): void {
       { value: 'momentum', label: 'optimizer.momentum' },
       { value: 'sgd', label: 'optimizer.sgd' },
     ],
-    value: 'adam',
+    value: choiceParam(params, 'opt', ['adam', 'momentum', 'sgd'] as const, 'adam'),
   });
+  const saveSettings = (): void =>
+    writeParams({ hidden: hidden.value, lr: String(lr.value), batch: batch.value, epochs: String(epochs.value), opt: optimizer.value });
+  for (const control of [hidden, batch, optimizer]) control.onChange(saveSettings);
+  for (const control of [lr, epochs]) control.onChange(saveSettings);
   const trainButton = button({ id: 'mnist-train', label: 'mnist.train', kind: 'primary' });
   const stopButton = button({ id: 'mnist-stop', label: 'mnist.stop' });
   const architecture = el('p', { class: 'note', id: 'mnist-architecture' });
