@@ -21,7 +21,7 @@ Layers gradiente does not have (Conv2D, BatchNormalization, ...) are named in th
 export function registerImport(program: Command): void {
   const cmd = program
     .command('import')
-    .description('read a TensorFlow.js (or gradiente) model, check it, describe it, optionally save it')
+    .description('read a TensorFlow.js (or gradiente) model or the weights a PyTorch export trained, check it, describe it, optionally save it')
     .requiredOption('--from <path>', 'the model directory or its model.json, or a PyTorch project written by gradiente export (its trained/ weights)')
     .option('--out <dir>', "save it here in gradiente's format (model.json + weights.bin)")
     .option('--json', 'print one JSON object');
