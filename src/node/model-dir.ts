@@ -48,6 +48,27 @@ export async function locateModelJson(location: string): Promise<{ dir: string; 
   return { dir, jsonPath };
 }
 
+/**
+ * Where an open file really is, from the kernel (Linux: /proc/self/fd/N), or null where the
+ * system cannot say. Checking this after open() closes the race of checking a path first and
+ * opening it later: a folder swapped for a symbolic link in between is caught.
+ */
+async function openedPath(handle: fs.FileHandle): Promise<string | null> {
+  try {
+    return await fs.readlink(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Refuse an opened file that is not inside `realDir` (resolved before opening). */
+async function checkOpenedInside(handle: fs.FileHandle, realDir: string, describe: () => string): Promise<void> {
+  const where = await openedPath(handle);
+  if (where !== null && !where.startsWith(realDir + path.sep)) {
+    throw new ModelFormatError(`${describe()} turned out to be ${where}, outside the model directory, once opened (the folder changed while the model was loading); refusing to read it`);
+  }
+}
+
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
@@ -60,8 +81,17 @@ export function describeFsError(error: unknown): string {
   }
 }
 
-/** The text of model.json, refused unread when larger than maxBytes. */
-export async function readModelJsonText(jsonPath: string, maxBytes = DEFAULT_MAX_JSON_BYTES): Promise<string> {
+/**
+ * The text of model.json, refused unread when larger than maxBytes. With `insideDir`, the
+ * opened file must lie inside that directory (checked on the open file, not on its path).
+ */
+export async function readModelJsonText(jsonPath: string, maxBytes = DEFAULT_MAX_JSON_BYTES, insideDir?: string): Promise<string> {
+  let realDir: string | undefined;
+  try {
+    if (insideDir !== undefined) realDir = await fs.realpath(insideDir);
+  } catch (error) {
+    throw new ModelFormatError(`${insideDir}: cannot open the model directory (${describeFsError(error)})`);
+  }
   let handle;
   try {
     // Non-blocking: a FIFO planted as model.json must not hang the loader (it is refused below as not a file).
@@ -70,6 +100,7 @@ export async function readModelJsonText(jsonPath: string, maxBytes = DEFAULT_MAX
     throw new ModelFormatError(`${jsonPath}: cannot read it (${describeFsError(error)})`);
   }
   try {
+    if (realDir !== undefined) await checkOpenedInside(handle, realDir, () => jsonPath);
     const stat = await handle.stat();
     if (!stat.isFile()) throw new ModelFormatError(`${jsonPath} is not a regular file`);
     if (stat.size > maxBytes) {
@@ -122,7 +153,14 @@ export function weightPathInside(dir: string, relative: string, jsonPath: string
  * through any symlinks, to a regular file inside `dir`, and that together they hold
  * exactly `expectedBytes`. Nothing is allocated before the sizes agree.
  */
-export async function readWeightFiles(dir: string, relativePaths: readonly string[], expectedBytes: number, jsonPath: string): Promise<Uint8Array> {
+export async function readWeightFiles(
+  dir: string,
+  relativePaths: readonly string[],
+  expectedBytes: number,
+  jsonPath: string,
+  /** Tests only: runs between checking a weight file's path and opening it (where a race would strike). */
+  seam: { beforeOpen?: (resolved: string) => Promise<void> } = {},
+): Promise<Uint8Array> {
   let realDir: string;
   try {
     realDir = await fs.realpath(dir);
@@ -142,14 +180,16 @@ export async function readWeightFiles(dir: string, relativePaths: readonly strin
       if (!real.startsWith(realDir + path.sep)) {
         throw new ModelFormatError(`${jsonPath}: weight file '${rel}' resolves to ${real}, outside the model directory (a symbolic link out of it); refusing to read it`);
       }
+      await seam.beforeOpen?.(real);
       // Open the resolved path without following links, then make sure it is the file we checked.
       const handle = await fs.open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)).catch((error: unknown) => {
         throw new ModelFormatError(`${jsonPath}: weight file '${rel}' cannot be opened (${describeFsError(error)})`);
       });
       handles.push({ handle, size: 0, rel });
-      const [opened, checked] = await Promise.all([handle.stat(), fs.stat(real)]);
+      await checkOpenedInside(handle, realDir, () => `${jsonPath}: weight file '${rel}'`);
+      const [opened, checked] = await Promise.all([handle.stat(), fs.stat(real).catch(() => null)]);
       if (!opened.isFile()) throw new ModelFormatError(`${jsonPath}: weight file '${rel}' is not a regular file`);
-      if (opened.ino !== checked.ino || opened.dev !== checked.dev) throw new ModelFormatError(`${jsonPath}: weight file '${rel}' changed while it was being opened`);
+      if (checked === null || opened.ino !== checked.ino || opened.dev !== checked.dev) throw new ModelFormatError(`${jsonPath}: weight file '${rel}' changed while it was being opened`);
       handles[handles.length - 1]!.size = opened.size;
     }
     const total = handles.reduce((n, h) => n + h.size, 0);

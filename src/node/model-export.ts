@@ -80,7 +80,7 @@ export async function importModel(location: string, options: ImportModelOptions 
     throw new ModelFormatError(`${location}: ONNX files cannot be imported (gradiente exports ONNX only); import the TensorFlow.js or gradiente version of the model`);
   }
   const { dir, jsonPath } = await locateModelJson(location);
-  const raw = parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES), jsonPath);
+  const raw = parseJson(await readModelJsonText(jsonPath, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, dir), jsonPath);
   const policy = options.allowNonFinite !== undefined ? { allowNonFinite: options.allowNonFinite } : {};
   if (isNativeModelJson(raw)) {
     const json = parseNativeModelJson(raw, jsonPath);

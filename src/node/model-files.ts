@@ -54,7 +54,7 @@ export interface ModelFile {
  */
 export async function readModelFile(location: string, maxJsonBytes = DEFAULT_MAX_JSON_BYTES): Promise<ModelFile> {
   const { dir, jsonPath } = await locateModelJson(location);
-  const json = parseNativeModelJson(parseJson(await readModelJsonText(jsonPath, maxJsonBytes), jsonPath), jsonPath);
+  const json = parseNativeModelJson(parseJson(await readModelJsonText(jsonPath, maxJsonBytes, dir), jsonPath), jsonPath);
   return { dir, jsonPath, json };
 }
 
