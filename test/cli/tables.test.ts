@@ -188,6 +188,20 @@ describe('gradiente evaluate and predict on tables', () => {
     expect(await fails(['predict', '--model', run, '--input', extra])).toMatch(/extra\.csv: column 'colour' is neither one of the model's features/);
   });
 
+  it('exports carry the class names, the categories and the scaling (preprocessing.json)', async () => {
+    const out = path.join(dir, 'penguins-tfjs');
+    const result = await runCli(['export', '--model', run, '--format', 'tfjs', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/how to prepare its inputs and read its outputs \(columns, categories, scaling, class names\): .*preprocessing\.json/);
+    const pre = JSON.parse(readFileSync(path.join(out, 'preprocessing.json'), 'utf8')) as Record<string, unknown>;
+    expect(pre.classNames).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(pre.outputs).toBe('one probability per class, in the order of classNames');
+    expect(pre.target).toBe('species');
+    expect(pre.featureNames).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g']);
+    expect((pre.columns as { name: string; kind: string; categories?: string[] }[])[0]).toEqual({ name: 'island', kind: 'category', categories: ['Biscoe', 'Dream', 'Torgersen'], fill: null });
+    expect((pre.mean as number[]).length).toBe(7);
+  });
+
   it('an unseen category is an error naming it, or all zeros with --unknown-category zeros', async () => {
     const mars = path.join(dir, 'mars.csv');
     writeFileSync(mars, 'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g\nMars,47,15,217,5000\n');

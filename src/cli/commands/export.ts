@@ -16,6 +16,7 @@ import { exists, writeJsonAtomic } from '../files.js';
 import { loadSavedRun, modelInRun } from '../saved-model.js';
 import { prepareRun } from '../session.js';
 import * as v from '../values.js';
+import { preprocessingDescription } from '../export-preprocessing.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
 const EXAMPLES = `
@@ -69,8 +70,8 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   if (format === 'pytorch') return exportPytorch(flags, out, force, console);
   const location = await modelInRun(v.text(flags.model, v.flagSource('--model')));
   const { model, trainingConfig } = await importModel(location);
-  const scaling = trainingScaling(trainingConfig);
-  const scalingJson = scaling === null ? null : { note: 'standardize each input feature before the model: (x - mean) / std', ...scaling };
+  // Class names, categories, scaling and what the outputs mean travel with the export.
+  const scalingJson = preprocessingDescription(trainingConfig);
   let exported = { files: [] as string[], bytes: 0 };
   let preprocessingFile: string | null = null;
   if (format === 'tfjs') {
@@ -100,7 +101,7 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   console.out(`exported ${model.countParameters()} parameters as ${format === 'tfjs' ? 'TensorFlow.js Layers format' : `ONNX (opset ${opset ?? 17})`} (${exported.bytes} bytes):`);
   for (const file of exported.files) console.out(`  ${file}`);
   if (preprocessingFile !== null) {
-    console.out(`inputs must be standardized as in training: mean and std per feature in ${preprocessingFile}`);
+    console.out(`how to prepare its inputs and read its outputs (columns, categories, scaling, class names): ${preprocessingFile}`);
   }
   return 0;
 }
@@ -190,9 +191,3 @@ function copyWeights(from: Sequential, to: Sequential): void {
   }
 }
 
-/** The feature scaling gradiente train recorded with the model, if any. */
-function trainingScaling(trainingConfig: Record<string, unknown> | undefined): { featureNames: string[] | null; mean: number[]; std: number[] } | null {
-  const pre = (trainingConfig as { preprocessing?: { featureNames?: string[] | null; scaling?: { mean: number[]; std: number[] } | null } } | undefined)?.preprocessing;
-  if (pre?.scaling == null) return null;
-  return { featureNames: pre.featureNames ?? null, mean: pre.scaling.mean, std: pre.scaling.std };
-}
