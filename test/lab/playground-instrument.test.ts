@@ -180,6 +180,20 @@ describe('the playground while it trains', () => {
     await close(w);
   });
 
+  test('“dead ReLU”: neurons that output zero on the whole plane are crossed out and counted; η = 3 kills more than η = 0.1', async () => {
+    const deadAfter = async (lr: number): Promise<[number, string]> => {
+      const w = await open(`/playground.html?data=xor&noise=0&layers=8.relu_8.relu&loss=bce&opt=sgd&lr=${lr}&batch=16`);
+      for (let i = 0; i < 5; i++) await w.page.click('#pg-epoch');
+      const result: [number, string] = [Number(await w.page.getAttribute('#pg-network-note', 'data-dead')), (await w.page.textContent('#pg-network-note')) ?? ''];
+      await close(w);
+      return result;
+    };
+    const [large, text] = await deadAfter(3);
+    const [small] = await deadAfter(0.1);
+    expect(large).toBeGreaterThan(small);
+    expect(text).toMatch(new RegExp(`^Dead ReLU: ${large} neuron\\(s\\) output 0 on the whole plane`));
+  });
+
   test('a setting that would take seconds per step is refused before it runs, with what to lower; a heavy one is warned and still trains', async () => {
     const twelve = Array.from({ length: 12 }, () => '512.relu').join('_');
     const w = await open(`/playground.html?layers=${twelve}&batch=full`);

@@ -142,6 +142,7 @@ export function mountPlayground(): void {
   const canvas = el('canvas', { class: 'plot', id: 'pg-boundary', role: 'img', 'data-i18n-aria-label': 'pg.boundary.description' });
   const networkCanvas = el('canvas', { class: 'plot', id: 'pg-network', role: 'img', 'data-i18n-aria-label': 'pg.network.description' });
   const iterationHost = el('div', { id: 'pg-iteration-chart' });
+  const networkNote = el('p', { class: 'note', id: 'pg-network-note', hidden: true });
   const boundaryNote = el('p', { class: 'note', id: 'pg-boundary-note' });
   const confusionHost = el('div', { id: 'pg-confusion' });
   const lossHost = el('div', { id: 'pg-loss-chart' });
@@ -187,6 +188,7 @@ export function mountPlayground(): void {
   byId('pg-network-card').append(
     networkCanvas,
     el('div', { class: 'pg-curves' }, el('div', {}, el('h3', { 'data-i18n': 'pg.chart.iteration' }), iterationHost), el('div', {}, el('h3', { 'data-i18n': 'pg.chart.loss' }), lossHost)),
+    networkNote,
     el('p', { class: 'legend', 'data-i18n': 'pg.network.legend' }),
   );
   byId('pg-charts').append(accuracyCard, el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.confusion.title' }), confusionHost), el('div', { class: 'card' }, el('h3', { 'data-i18n': 'pg.definitions' }), definitions));
@@ -421,6 +423,10 @@ export function mountPlayground(): void {
     }
     network.setModel(tr.model);
     network.draw();
+    const dead = network.deadNeurons ?? 0;
+    if (networkNote.hidden !== (dead === 0)) networkNote.hidden = dead === 0;
+    setText(networkNote, dead === 0 ? '' : t('pg.network.dead', { count: dead }));
+    if (networkNote.dataset.dead !== String(dead)) networkNote.dataset.dead = String(dead);
     iterationChart.update(tr.batchLosses);
     if (tr.epochs.length !== chartedEpochs) {
       chartedEpochs = tr.epochs.length;

@@ -34,6 +34,12 @@ export class NetworkView {
   private readonly tile = document.createElement('canvas');
   /** Largest |w| drawn last time, for the tests and the legend. */
   lastMaxWeight = 0;
+  /**
+   * Hidden ReLU neurons whose output is zero at every point of the plane (the data's whole
+   * range): "dead", their gradient is zero too, so they no longer learn. Counted over all the
+   * layer's neurons, drawn or not; null when there is no plane to test on (not two inputs).
+   */
+  deadNeurons: number | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly inputLabels: () => string[], private readonly outputLabel: () => string) {
     this.sized = fitCanvas(canvas, 0.55, () => this.draw(), 250);
@@ -110,6 +116,8 @@ export class NetworkView {
     const outputs = this.layerOutputs();
     const cols = this.columns(outputs);
     const dense = this.model.layers.filter((l): l is Dense => l instanceof Dense);
+    const dead = dense.map((layer, i) => (outputs !== null && i < dense.length - 1 && (layer.activation === 'relu') ? deadUnits(outputs[i]!) : new Set<number>()));
+    this.deadNeurons = outputs === null ? null : dead.reduce((n, s) => n + s.size, 0);
     const top = 18;
     const bottom = height - 16;
     const left = 22;
@@ -158,6 +166,17 @@ export class NetworkView {
         ctx.strokeStyle = '#55575f';
         ctx.lineWidth = 1;
         ctx.strokeRect(x, y, node, node);
+        if (i > 0 && dead[i - 1]?.has(k)) {
+          // A dead ReLU: crossed out (its map is blank: zero everywhere).
+          ctx.strokeStyle = '#1b1b1f';
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(x + 2, y + 2);
+          ctx.lineTo(x + node - 2, y + node - 2);
+          ctx.moveTo(x + node - 2, y + 2);
+          ctx.lineTo(x + 2, y + node - 2);
+          ctx.stroke();
+        }
       });
       ctx.fillStyle = '#333';
       if (col.units > col.maps.length) ctx.fillText(`+${col.units - col.maps.length}`, xs[i]!, (ys[i]!.at(-1) ?? top) + node / 2 + 12);
@@ -180,6 +199,19 @@ export class NetworkView {
     }
     this.tile.getContext('2d')!.putImageData(image, 0, 0);
   }
+}
+
+/** Units whose output is zero (to rounding) at every grid point. */
+function deadUnits(values: Tensor): Set<number> {
+  const rows = values.shape[0]!;
+  const units = values.shape[1]!;
+  const dead = new Set<number>();
+  for (let k = 0; k < units; k++) {
+    let alive = false;
+    for (let r = 0; r < rows && !alive; r++) alive = values.data[r * units + k]! > 1e-7;
+    if (!alive) dead.add(k);
+  }
+  return dead;
 }
 
 function columnValues(t: Tensor, k: number): Float32Array {
