@@ -225,8 +225,8 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
       return images(`Fashion-MNIST (${spec.dir})`, xTrain, yTrain, xTest, yTest, 10, set.classNames);
     }
     case 'idx': {
-      const set = loadIdxDataset(spec.images, spec.labels);
-      const numClasses = checkedClassCount(spec.labels, set.labels, options.maxClasses ?? DEFAULT_MAX_CLASSES);
+      const set = loadIdxDataset(spec.images, spec.labels, { maxClasses: options.maxClasses ?? DEFAULT_MAX_CLASSES });
+      const numClasses = maxLabel(set.labels) + 1;
       const [x, y] = limit(set.x, set.labels, options.samples === undefined ? undefined : Math.ceil(options.samples / (1 - options.testSplit)));
       const split = trainTestSplit(x, y, { testSize: options.testSplit, seed: options.seed, stratify: true });
       return images(`IDX files ${spec.images}, ${spec.labels}`, split.xTrain, split.yTrain, split.xTest, split.yTest, numClasses, null);
@@ -415,18 +415,10 @@ function limit(x: Tensor, y: Tensor, count: number | undefined): [Tensor, Tensor
   return [slice(x, 0, count), slice(y, 0, count)];
 }
 
-/**
- * Classes of IDX labels (the largest label + 1), bounded: a corrupt label (2^31 - 1) would
- * otherwise ask for a confusion matrix of billions of cells.
- */
-function checkedClassCount(file: string, labels: Tensor, maxClasses: number): number {
+function maxLabel(labels: Tensor): number {
   let max = 0;
-  for (let i = 0; i < labels.data.length; i++) {
-    const v = labels.data[i]!;
-    if (v >= maxClasses) throw new CliError(`${file}: label ${i} is ${v}, which would make ${v + 1} classes, more than ${maxClasses}; if the file really has that many classes raise --max-classes`);
-    if (v > max) max = v;
-  }
-  return max + 1;
+  for (const v of labels.data) if (v > max) max = v;
+  return max;
 }
 
 /** True when every regression target is a whole number >= 0: they can be read as class labels. */

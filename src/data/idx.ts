@@ -8,6 +8,7 @@
  * Shape letters: N samples, D values per sample (rows·cols for images).
  */
 import { DataFormatError, ValueError } from '../errors.js';
+import { DEFAULT_MAX_CLASSES } from './table-plan.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -98,6 +99,11 @@ export interface IdxDatasetOptions {
   normalize?: boolean;
   /** When given, every label must be below it (e.g. 10 for the digits). */
   numClasses?: number;
+  /**
+   * Without numClasses, the most classes the labels may imply (largest label + 1; default
+   * 1000): a corrupt label such as 2^31 - 1 is an error naming it, not billions of classes.
+   */
+  maxClasses?: number;
 }
 
 export interface IdxDataset {
@@ -114,7 +120,7 @@ export function idxToDataset(
   names: { images: string; labels: string },
   options: IdxDatasetOptions = {},
 ): IdxDataset {
-  const { normalize = true, numClasses } = options;
+  const { normalize = true, numClasses, maxClasses = DEFAULT_MAX_CLASSES } = options;
   if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses > 0)) {
     throw new ValueError(`numClasses must be a positive integer, got ${numClasses}`);
   }
@@ -136,6 +142,11 @@ export function idxToDataset(
     if (label < 0 || (numClasses !== undefined && label >= numClasses)) {
       const range = numClasses !== undefined ? `0..${numClasses - 1}` : 'non-negative values';
       throw new DataFormatError(`${names.labels}: label ${i} (at byte ${labelOffset(labels, i)}) is ${label}, outside ${range}`);
+    }
+    if (numClasses === undefined && label >= maxClasses) {
+      throw new DataFormatError(
+        `${names.labels}: label ${i} (at byte ${labelOffset(labels, i)}) is ${label}, which would make ${label + 1} classes, more than ${maxClasses}; if the file really has that many classes raise maxClasses (--max-classes)`,
+      );
     }
     y[i] = label;
   }

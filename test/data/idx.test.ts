@@ -164,3 +164,22 @@ describe('loadFashionMnist', () => {
     },
   );
 });
+
+describe('IDX labels are bounded', () => {
+  it('a label of 2^31 - 1 is an error naming it (not a confusion matrix of billions of cells); maxClasses raises the bound', () => {
+    const images = write('bound-images.idx', idx(0x08, [2, 1, 1], Uint8Array.of(0, 255)));
+    const labelBytes = new Uint8Array(8);
+    new DataView(labelBytes.buffer).setInt32(0, 1, false);
+    new DataView(labelBytes.buffer).setInt32(4, 2 ** 31 - 1, false);
+    const labels = write('bound-labels.idx', idx(0x0c, [2], labelBytes));
+    expect(() => loadIdxDataset(images, labels)).toThrow(
+      `${labels}: label 1 (at byte 12) is 2147483647, which would make 2147483648 classes, more than 1000; if the file really has that many classes raise maxClasses (--max-classes)`,
+    );
+    const small = new Uint8Array(8);
+    new DataView(small.buffer).setInt32(0, 1, false);
+    new DataView(small.buffer).setInt32(4, 1500, false);
+    const moreLabels = write('bound-labels-1500.idx', idx(0x0c, [2], small));
+    expect(() => loadIdxDataset(images, moreLabels)).toThrow(/is 1500, which would make 1501 classes, more than 1000/);
+    expect(Array.from(loadIdxDataset(images, moreLabels, { maxClasses: 2000 }).labels.data)).toEqual([1, 1500]);
+  });
+});
