@@ -18,10 +18,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { globalRandom, loadModel, saveModel, type Random, type Sequential } from '../node.js';
+import { globalRandom, loadModel, saveModel, Tensor, type Random, type Sequential, type StateDict } from '../node.js';
 import { beforeRemove } from '../node/test-hooks.js';
 import { CliError } from './errors.js';
-import { exists, readJson, writeJsonAtomic } from './files.js';
+import { exists, readJson, writeFileAtomic, writeJsonAtomic } from './files.js';
 import type { GradientNormsJson, HistoryJson } from './recorders.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -45,7 +45,21 @@ export interface TrainingState {
   trainingSeconds: number;
   /** The backend that computed the run so far ('js', 'wasm', ...): resuming on another one changes the numbers. Absent in older checkpoints. */
   backend?: string;
+  /**
+   * Early stopping that restores the best weights at the end: the epoch (0-based) whose weights
+   * are in best-weights.bin (float32, in this order of names and shapes), so a resumed run
+   * restores the same weights as the run left alone.
+   */
+  best?: { epoch: number; names: string[]; shapes: number[][] };
 }
+
+/** The weights of the best epoch so far (early stopping with restored weights). */
+export interface BestWeights {
+  epoch: number;
+  weights: StateDict;
+}
+
+const BEST = 'best-weights.bin';
 
 function epochDirName(epoch: number): string {
   return `epoch-${String(epoch).padStart(4, '0')}`;
@@ -79,9 +93,10 @@ export async function saveCheckpoint(
   runDir: string,
   model: Sequential,
   lossOptions: { fromLogits?: boolean },
-  state: Omit<TrainingState, 'format' | 'version' | 'shuffleRandom' | 'globalRandom'>,
+  state: Omit<TrainingState, 'format' | 'version' | 'shuffleRandom' | 'globalRandom' | 'best'>,
   shuffleRandom: Random,
   warn: (message: string) => void,
+  best: BestWeights | null = null,
 ): Promise<void> {
   const root = path.join(runDir, CHECKPOINT_DIR);
   const name = epochDirName(state.epochsDone);
@@ -96,6 +111,17 @@ export async function saveCheckpoint(
     shuffleRandom: randomToJson(shuffleRandom.getState()),
     globalRandom: randomToJson(globalRandom.getState()),
   };
+  if (best !== null) {
+    const names = Object.keys(best.weights);
+    const values = new Float32Array(names.reduce((n, name) => n + best.weights[name]!.size, 0));
+    let offset = 0;
+    for (const name of names) {
+      values.set(best.weights[name]!.data, offset);
+      offset += best.weights[name]!.size;
+    }
+    await writeFileAtomic(path.join(dir, BEST), new Uint8Array(values.buffer));
+    full.best = { epoch: best.epoch, names, shapes: names.map((name) => [...best.weights[name]!.shape]) };
+  }
   await writeJsonAtomic(path.join(dir, STATE), full);
   const checksums: Record<string, string> = {};
   for (const rel of await filesUnder(dir)) if (rel !== CHECKSUMS) checksums[rel] = await sha256(path.join(dir, rel));
@@ -197,6 +223,24 @@ export async function readCheckpoint(runDir: string, warn: (message: string) => 
   // Nothing was ever committed: the run stopped while writing its very first checkpoint.
   if (problems.length === 0) return null;
   throw new CliError(`--resume ${runDir}: no intact checkpoint (${problems.join('; ')}); start the run again with --config ${path.join(runDir, 'config.json')} --out <new dir>`);
+}
+
+/** The best epoch's weights a checkpoint keeps (verified with the rest of it), or null. */
+export async function readBestWeights(checkpoint: LoadedCheckpoint): Promise<BestWeights | null> {
+  const best = checkpoint.state.best;
+  if (best === undefined) return null;
+  const bytes = await fs.readFile(path.join(checkpoint.dir, BEST));
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const weights: StateDict = {};
+  let offset = 0;
+  best.names.forEach((name, i) => {
+    const shape = best.shapes[i]!;
+    const size = shape.reduce((a, b) => a * b, 1);
+    weights[name] = new Tensor(values.slice(offset, offset + size), shape);
+    offset += size;
+  });
+  if (offset !== values.length) throw new CliError(`${path.join(checkpoint.dir, BEST)}: holds ${values.length} values, the checkpoint names ${offset}`);
+  return { epoch: best.epoch, weights };
 }
 
 /**

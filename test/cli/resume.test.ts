@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, jsonLines, readJsonFile, runAndSignal, runCli, tempDir } from './cli-harness.js';
+import { runWithEnv } from './lifecycle-harness.js';
 
 // 1440 iterations per epoch (1600 samples, 10% validation, batch size 1): long enough to land a signal mid-epoch.
 const RUN = ['train', '--data', 'spiral', '--samples', '1600', '--batch-size', '1', '--epochs', '3', '--lr', '0.003', '--lr-schedule', 'cosine', '--seed', '7', '--layers', '12,12', '--json-iterations'];
@@ -75,22 +76,26 @@ describe('train --resume', () => {
     expect(outcome(dir)).toEqual(reference);
   }, 60_000);
 
-  it('early stopping keeps counting its patience across a resume', async () => {
-    // With this seed the validation loss is best at epoch 3 and training stops after epoch 5.
+  it('early stopping keeps counting its patience, and restores the same best weights, across a resume', async () => {
     const args = ['train', '--data', 'xor', '--samples', '800', '--batch-size', '4', '--epochs', '30', '--early-stopping', '1', '--seed', '2', '--lr', '0.01', '--json-iterations'];
     const whole = path.join(tempDir(), 'run');
-    expect((await runCli([...args, '--out', whole])).code).toBe(0);
-    const alone = outcome(whole);
-    expect((alone.history.epoch as number[]).length).toBe(5);
+    const alone = await runCli([...args, '--out', whole, '--json']);
+    expect(alone.code, alone.stderr).toBe(0);
+    const reference = outcome(whole);
+    const epochs = (reference.history.epoch as number[]).length;
+    expect(epochs).toBeLessThan(30);
+    expect(jsonLines(alone.stdout).at(-1)).toMatchObject({ event: 'end', stopped: { reason: 'earlyStopping' } });
 
-    const dir = path.join(tempDir(), 'run');
-    const killed = await runAndSignal([...args, '--out', dir], 'SIGKILL', (line) => line.includes('"event":"iteration","epoch":5,') && /"batch":50,/.test(line));
-    expect(killed.signal).toBe('SIGKILL');
-    expect(readJsonFile(path.join(dir, 'checkpoint', 'latest.json'))).toEqual({ epoch: 4, dir: 'epoch-0004' });
-    const resumed = await runCli(['train', '--resume', dir, '--json']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(jsonLines(resumed.stdout).at(-1)).toMatchObject({ event: 'end', epochs: 5, stopped: { reason: 'earlyStopping' } });
-    expect(outcome(dir)).toEqual(alone);
+    // Killed inside the last epoch, after the best one; and killed once training ended, before the outputs.
+    for (const moment of [`batch:${epochs}:50`, 'outputs']) {
+      const dir = path.join(tempDir(), 'run');
+      const killed = await runWithEnv([...args, '--out', dir], { GRADIENTE_TEST_KILL_AT: moment });
+      expect(killed.signal).toBe('SIGKILL');
+      const resumed = await runCli(['train', '--resume', dir, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(jsonLines(resumed.stdout).at(-1)).toMatchObject({ event: 'end', epochs, stopped: { reason: 'earlyStopping' } });
+      expect(outcome(dir), `killed at ${moment}`).toEqual(reference);
+    }
   }, 60_000);
 
   it('refuses to resume a run that has nothing left to do, and to change its settings', async () => {

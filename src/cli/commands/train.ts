@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { EarlyStopping, Random, saveModel, type Callback, type Logs, type TrainingContext } from '../../node.js';
-import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint.js';
+import { EarlyStopping, Random, saveModel, type Callback, type Logs, type Sequential, type TrainingContext } from '../../node.js';
+import { readBestWeights, readCheckpoint, restoreCheckpoint, saveCheckpoint, type BestWeights, type LoadedCheckpoint } from '../checkpoint.js';
 import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture, commandLine, count, gradientDescentKind, learningRateText, weightsAreFinite, weightsChecksum } from '../describe.js';
 import { CliError, explainFileSystemError } from '../errors.js';
@@ -122,6 +122,8 @@ class Checkpointer implements Callback {
     private readonly clock: { seconds(): number },
     initialEpoch: number,
     private readonly warn: (message: string) => void,
+    /** The best epoch's weights to keep in each checkpoint (early stopping that restores them). */
+    private readonly best: () => BestWeights | null = () => null,
   ) {
     this.completeEpochs = initialEpoch;
   }
@@ -146,19 +148,27 @@ class Checkpointer implements Callback {
       },
       this.shuffleRandom,
       this.warn,
+      this.best(),
     );
     this.completeEpochs = epoch + 1;
     testMoment(`epoch:${epoch + 1}`);
   }
 }
 
-/** Early stopping that, on --resume, first replays the epochs already done so its patience counts on. */
+/**
+ * Early stopping that, on --resume, first replays the epochs already done so its patience
+ * counts on, and gets back the best epoch's weights from the checkpoint (the model of that
+ * time is gone), so it restores what the run left alone would restore.
+ */
 class ResumableEarlyStopping extends EarlyStopping {
+  /** The best epoch so far and its weights, for the checkpoint (restoring runs only). */
+  latestBest: BestWeights | null = null;
   constructor(
     patience: number,
     monitor: string,
     private readonly past: Logs[],
     restoreBestWeights: boolean,
+    private readonly savedBest: BestWeights | null,
     private readonly onRestore: (epoch: number, best: number) => void,
   ) {
     super({ patience, monitor, restoreBestWeights });
@@ -171,8 +181,21 @@ class ResumableEarlyStopping extends EarlyStopping {
 
   override onTrainBegin(): void {
     super.onTrainBegin();
-    const replay = { stop: () => undefined } as unknown as TrainingContext;
-    for (const logs of this.past) super.onEpochEnd(logs.epoch, logs, replay);
+    this.latestBest = null;
+    let replaying = -1;
+    // When the replay reaches the saved best epoch, its weights are the ones the checkpoint kept.
+    const model = { stateDict: () => (this.savedBest !== null && replaying === this.savedBest.epoch ? this.savedBest.weights : null) };
+    const replay = { stop: () => undefined, model } as unknown as TrainingContext;
+    for (const logs of this.past) {
+      replaying = logs.epoch;
+      super.onEpochEnd(logs.epoch, logs, replay);
+    }
+    if (this.restoreBestWeights && this.savedBest !== null && this.bestEpoch === this.savedBest.epoch) this.latestBest = this.savedBest;
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs, context: TrainingContext): void {
+    super.onEpochEnd(epoch, logs, context);
+    if (this.restoreBestWeights && this.bestEpoch === epoch) this.latestBest = { epoch, weights: (context.model as Sequential).stateDict() };
   }
 }
 
@@ -314,20 +337,27 @@ async function runTraining(session: Session, options: { writeConfig: boolean }):
   testMoment('start');
 
   const interrupt = new InterruptHandler();
-  const checkpointer = new Checkpointer(run, outDir, previous, norms, shuffleRandom, clock, initialEpoch, warn);
+  const monitor = settings.validationSplit > 0 ? 'val_loss' : 'loss';
+  const restoring = settings.earlyStopping !== undefined && settings.restoreBest !== false;
+  const savedBest = checkpoint !== null && restoring ? await readBestWeights(checkpoint) : null;
+  const restoredLine = (epoch: number, best: number): void => {
+    if (talk) console.out(`Restored: the weights of epoch ${epoch + 1}, the best ${monitor} (${best.toPrecision(5)}); the saved model is that epoch's (--no-restore-best keeps the last)`);
+  };
+  const earlyStopping =
+    settings.earlyStopping === undefined ? null : new ResumableEarlyStopping(settings.earlyStopping, monitor, previous ? epochLogs(previous) : [], restoring, savedBest, restoredLine);
+  const checkpointer = new Checkpointer(run, outDir, previous, norms, shuffleRandom, clock, initialEpoch, warn, () => earlyStopping?.latestBest ?? null);
   let history: HistoryJson;
   if (finishing) {
     history = previous!;
+    // Training ended: as at the end of fit, early stopping puts back the best epoch's weights.
+    if (savedBest !== null) {
+      model.loadStateDict(savedBest.weights);
+      const value = history.history[monitor]?.[savedBest.epoch];
+      if (value !== undefined) restoredLine(savedBest.epoch, value);
+    }
   } else {
     const callbacks: Callback[] = [new ProgressPrinter({ mode, jsonIterations: display.jsonIterations, stream: console.stdout }), norms, interrupt];
-    if (settings.earlyStopping !== undefined) {
-      const monitor = settings.validationSplit > 0 ? 'val_loss' : 'loss';
-    callbacks.push(
-      new ResumableEarlyStopping(settings.earlyStopping, monitor, previous ? epochLogs(previous) : [], settings.restoreBest !== false, (epoch, best) => {
-        if (talk) console.out(`Restored: the weights of epoch ${epoch + 1}, the best ${monitor} (${best.toPrecision(5)}); the saved model is that epoch's (--no-restore-best keeps the last)`);
-      }),
-    );
-    }
+    if (earlyStopping !== null) callbacks.push(earlyStopping);
     callbacks.push(checkpointer);
     let contextSeen: TrainingContext | null = null;
     callbacks.push({ onTrainBegin: (context) => void (contextSeen = context) });
