@@ -22,7 +22,7 @@ import { CliError } from './errors.js';
 import { exists } from './files.js';
 import { loadModelFile, readModelFile } from '../node/model-files.js';
 import { readTextFile } from '../node/files.js';
-import type { TrainSettings } from './settings.js';
+import { resolveSettings, type TrainSettings } from './settings.js';
 import type { TargetEncoding } from './task.js';
 
 export interface SavedRun {
@@ -44,13 +44,53 @@ export async function loadSavedRun(location: string): Promise<SavedRun> {
   const modelDir = await modelInRun(location);
   const file = await readModelFile(modelDir);
   const info = file.json;
-  const config = info.trainingConfig as { settings?: TrainSettings; preprocessing?: Preprocessing; targetEncoding?: TargetEncoding } | undefined;
+  const config = info.trainingConfig as { settings?: unknown; preprocessing?: unknown; targetEncoding?: unknown } | undefined;
   if (config?.settings === undefined || config.preprocessing === undefined || config.targetEncoding === undefined) {
     throw new CliError(`--model ${location}: this model was not written by gradiente train, so it lacks the record of how its inputs were prepared; load it with loadModel() in code instead`);
   }
   if (info.training === undefined) throw new CliError(`--model ${location}: the model file has no loss and metrics (saved without its training state)`);
+  const { settings, preprocessing, targetEncoding } = checkTrainingRecord(config, file.jsonPath);
   const model = await loadModelFile(file);
-  return { model, modelDir, settings: config.settings, preprocessing: config.preprocessing, targetEncoding: config.targetEncoding };
+  return { model, modelDir, settings, preprocessing, targetEncoding };
+}
+
+/**
+ * The record train keeps in model.json is read like any input: it decides which files
+ * evaluate and predict read, so a damaged or edited field is one clear error naming it,
+ * never a crash later. The settings go through the same checks as a config file.
+ */
+function checkTrainingRecord(config: { settings?: unknown; preprocessing?: unknown; targetEncoding?: unknown }, jsonPath: string): { settings: TrainSettings; preprocessing: Preprocessing; targetEncoding: TargetEncoding } {
+  const bad = (field: string, want: string, value: unknown): never => {
+    const shown = JSON.stringify(value) ?? String(value);
+    throw new CliError(`${jsonPath}: trainingConfig.${field} must be ${want}, not ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}; the file was edited or damaged (train the model again)`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  const isNumbers = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'number');
+  if (!isObject(config.settings)) bad('settings', 'an object of train settings', config.settings);
+  const stored = config.settings as Record<string, unknown>;
+  if (typeof stored.data !== 'string' || stored.data.trim() === '') bad('settings.data', 'the data source, as for --data', stored.data);
+  const settings = { ...stored, ...resolveSettings({ file: stored, fileName: `${jsonPath} (trainingConfig.settings)`, flags: {} }) } as TrainSettings;
+  if (!['binary', 'onehot', 'labels', 'values'].includes(config.targetEncoding as string)) bad('targetEncoding', "one of 'binary', 'onehot', 'labels', 'values'", config.targetEncoding);
+  const pre = config.preprocessing;
+  if (!isObject(pre)) return bad('preprocessing', 'an object', pre);
+  if (!(Number.isSafeInteger(pre.inputDim) && (pre.inputDim as number) > 0)) bad('preprocessing.inputDim', 'a positive whole number', pre.inputDim);
+  if (pre.task !== 'classification' && pre.task !== 'regression') bad('preprocessing.task', "'classification' or 'regression'", pre.task);
+  if (!(Number.isSafeInteger(pre.numClasses) && (pre.numClasses as number) >= 0)) bad('preprocessing.numClasses', 'a whole number', pre.numClasses);
+  for (const key of ['classNames', 'featureNames'] as const) if (pre[key] !== null && !isStrings(pre[key])) bad(`preprocessing.${key}`, 'null or a list of names', pre[key]);
+  if (pre.targetName !== null && typeof pre.targetName !== 'string') bad('preprocessing.targetName', 'null or a column name', pre.targetName);
+  const scaling = pre.scaling;
+  if (scaling !== null && !(isObject(scaling) && isNumbers(scaling.mean) && isNumbers(scaling.std) && (scaling.mean as number[]).length === pre.inputDim && (scaling.std as number[]).length === pre.inputDim)) {
+    bad('preprocessing.scaling', `null or {mean, std} with ${String(pre.inputDim)} numbers each`, scaling);
+  }
+  if (pre.table !== undefined && pre.table !== null && !isObject(pre.table)) bad('preprocessing.table', 'null or an object', pre.table);
+  const split = pre.split;
+  if (split !== undefined && split !== null) {
+    if (!isObject(split)) return bad('preprocessing.split', 'null or an object', split);
+    if (typeof split.file !== 'string' || split.file === '') bad('preprocessing.split.file', 'the path of the training file', split.file);
+    if (!(Number.isSafeInteger(split.rows) && (split.rows as number) >= 0)) bad('preprocessing.split.rows', 'a whole number', split.rows);
+  }
+  return { settings, preprocessing: pre as unknown as Preprocessing, targetEncoding: config.targetEncoding as TargetEncoding };
 }
 
 const NO_TARGET = '\u0000no target';

@@ -15,12 +15,12 @@ function why(error: unknown): string {
 }
 
 /**
- * The bytes of `path`; a missing or unreadable file is a DataFormatError naming the path.
- * Only regular files are read: a FIFO, a device (/dev/zero, /dev/stdin) or a socket would
- * block or never end, so it is refused before a byte is read, as is a file over `maxBytes`.
- * Paths a saved run recorded go through here exactly like the ones a user types.
+ * Open `path` for reading after the checks every data file gets: a regular file (a FIFO, a
+ * device such as /dev/zero or /dev/stdin, or a socket would block or never end: refused
+ * before a byte is read) of at most `maxBytes`. Readers that stream a file (large tables)
+ * call this first, or checkDataFile, so they refuse exactly what readDataFile refuses.
  */
-export function readDataFile(path: string, hint = '', maxBytes = MAX_DATA_FILE_BYTES): Buffer {
+export function openDataFile(path: string, hint = '', maxBytes = MAX_DATA_FILE_BYTES): { fd: number; size: number } {
   const fail = (reason: string): never => {
     throw new DataFormatError(`${path}: cannot read it (${reason})${hint ? `; ${hint}` : ''}`);
   };
@@ -36,8 +36,34 @@ export function readDataFile(path: string, hint = '', maxBytes = MAX_DATA_FILE_B
     if (stat.isDirectory()) fail('is a directory, not a file');
     if (!stat.isFile()) fail('not a regular file but a pipe, device or socket; only regular files are read');
     if (stat.size > maxBytes) fail(`it is ${stat.size} bytes, more than the ${maxBytes} a data file may have; use a smaller file`);
+    return { fd, size: stat.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** The checks of openDataFile without keeping the file open: its size in bytes. */
+export function checkDataFile(path: string, hint = '', maxBytes = MAX_DATA_FILE_BYTES): number {
+  const { fd, size } = openDataFile(path, hint, maxBytes);
+  closeSync(fd);
+  return size;
+}
+
+/**
+ * The bytes of `path`; a missing or unreadable file is a DataFormatError naming the path.
+ * Only regular files are read: a FIFO, a device (/dev/zero, /dev/stdin) or a socket would
+ * block or never end, so it is refused before a byte is read, as is a file over `maxBytes`.
+ * Paths a saved run recorded go through here exactly like the ones a user types.
+ */
+export function readDataFile(path: string, hint = '', maxBytes = MAX_DATA_FILE_BYTES): Buffer {
+  const fail = (reason: string): never => {
+    throw new DataFormatError(`${path}: cannot read it (${reason})${hint ? `; ${hint}` : ''}`);
+  };
+  const { fd, size } = openDataFile(path, hint, maxBytes);
+  try {
     // Read at most maxBytes + 1 even if the file grows meanwhile: the limit holds regardless.
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
     let filled = 0;
     for (;;) {
       const n = readSync(fd, buffer, filled, buffer.length - filled, null);
