@@ -1,5 +1,5 @@
 /** How good a trained model is on data it did not train on: loss, metrics, and the picture that explains them. */
-import { confusionMatrix, type Sequential, type Tensor } from '../node.js';
+import { confusionMatrix, thresholdFor, type Sequential, type Tensor } from '../node.js';
 import { numberedClasses, type Preprocessing } from './data-source.js';
 
 export interface Evaluation {
@@ -21,7 +21,10 @@ export function evaluateModel(model: Sequential, x: Tensor, labels: Tensor, targ
   const n = x.shape[0]!;
   if (pre.task === 'classification') {
     const names = pre.classNames ?? numberedClasses(pre.numClasses);
-    return { samples: n, metrics, confusion: { labels: names, counts: confusionMatrix(labels, predicted, pre.numClasses) } };
+    // A single logit output (trained fromLogits) means class 1 above 0, not above 0.5.
+    const fromLogits = (model.compileConfig as { lossOptions?: { fromLogits?: boolean } } | null)?.lossOptions?.fromLogits;
+    const counts = confusionMatrix(labels, predicted, pre.numClasses, thresholdFor(fromLogits));
+    return { samples: n, metrics, confusion: { labels: names, counts } };
   }
   const width = predicted.shape[1] ?? 1;
   const count = Math.min(n, MAX_SCATTER);

@@ -103,7 +103,8 @@ export class Sequential extends Module {
     const loss = typeof options.loss === 'function' ? options.loss : getLoss(options.loss, options.lossOptions);
     const metrics: Record<string, MetricFunction> = {};
     for (const m of options.metrics ?? []) {
-      if (typeof m === 'string') metrics[m] = getMetric(m);
+      // A binary model trained from logits scores 'accuracy' at logit 0 (probability 0.5).
+      if (typeof m === 'string') metrics[m] = getMetric(m, { fromLogits: options.lossOptions?.fromLogits });
       else metrics[m.name] = m.fn;
     }
     this.setup = { model: this, optimizer, loss, metrics };

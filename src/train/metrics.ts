@@ -20,12 +20,18 @@ function rowArgmax(data: ArrayLike<number>, row: number, cols: number): number {
   return best;
 }
 
-/** Class index per row of yPred [N, C]. */
-export function predictedClasses(yPred: Tensor): Int32Array {
+/**
+ * The threshold a single output is compared with to call it class 1: 0.5 for a probability
+ * (sigmoid output), 0 for a logit (linear output trained with fromLogits), where σ(0) = 0.5.
+ */
+export const thresholdFor = (fromLogits: boolean | undefined): number => (fromLogits ? 0 : 0.5);
+
+/** Class index per row of yPred [N, C]; one column is class 1 above `threshold` (see thresholdFor). */
+export function predictedClasses(yPred: Tensor, threshold = 0.5): Int32Array {
   if (yPred.rank !== 2) throw new ShapeError(`predictedClasses: expects [N, C] scores, got ${formatShape(yPred.shape)}`);
   const [n, c] = [yPred.shape[0]!, yPred.shape[1]!];
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = c === 1 ? (yPred.data[i]! > 0.5 ? 1 : 0) : rowArgmax(yPred.data, i, c);
+  for (let i = 0; i < n; i++) out[i] = c === 1 ? (yPred.data[i]! > threshold ? 1 : 0) : rowArgmax(yPred.data, i, c);
   return out;
 }
 
@@ -56,10 +62,13 @@ export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): n
   return yTrue.size === 0 ? 0 : hits / yTrue.size;
 }
 
-/** Accuracy for any classification output: one output unit → binary, several → categorical. */
-export function accuracy(yTrue: Tensor, yPred: Tensor): number {
+/**
+ * Accuracy for any classification output: one output unit → binary (above `threshold`, 0.5
+ * for probabilities, 0 for logits), several → categorical.
+ */
+export function accuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): number {
   const outputs = yPred.rank === 2 ? yPred.shape[1]! : 1;
-  return outputs === 1 ? binaryAccuracy(yTrue, yPred) : categoricalAccuracy(yTrue, yPred);
+  return outputs === 1 ? binaryAccuracy(yTrue, yPred, threshold) : categoricalAccuracy(yTrue, yPred);
 }
 
 function meanOf(yTrue: Tensor, yPred: Tensor, name: string, f: (e: number) => number): number {
@@ -75,13 +84,18 @@ export const mae: MetricFunction = (t, p) => meanOf(t, p, 'mae', Math.abs);
 export const metricNames = ['accuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy', 'mse', 'mae'] as const;
 export type MetricName = (typeof metricNames)[number];
 
-export function getMetric(name: string): MetricFunction {
+/**
+ * A metric by name. `fromLogits`: the model's single output is a logit (the loss was compiled
+ * with fromLogits), so binary accuracy counts a score above 0, not above 0.5, as class 1.
+ */
+export function getMetric(name: string, options: { fromLogits?: boolean } = {}): MetricFunction {
+  const threshold = thresholdFor(options.fromLogits);
   switch (name) {
     case 'accuracy':
-    case 'acc': return accuracy;
+    case 'acc': return (t, p) => accuracy(t, p, threshold);
     case 'categoricalAccuracy':
     case 'sparseCategoricalAccuracy': return categoricalAccuracy;
-    case 'binaryAccuracy': return (t, p) => binaryAccuracy(t, p);
+    case 'binaryAccuracy': return (t, p) => binaryAccuracy(t, p, threshold);
     case 'mse': return mse;
     case 'mae': return mae;
     default: throw new ValueError(`unknown metric '${name}'; choose from: ${metricNames.join(', ')}`);
@@ -89,9 +103,14 @@ export function getMetric(name: string): MetricFunction {
 }
 
 /** counts[true][predicted]: rows are the true class, columns the predicted one. */
-export function confusionMatrix(yTrue: Tensor | ArrayLike<number>, yPred: Tensor | ArrayLike<number>, numClasses?: number): number[][] {
+export function confusionMatrix(
+  yTrue: Tensor | ArrayLike<number>,
+  yPred: Tensor | ArrayLike<number>,
+  numClasses?: number,
+  threshold = 0.5,
+): number[][] {
   const t = 'shape' in yTrue ? trueClasses(yTrue) : Int32Array.from(yTrue);
-  const p = 'shape' in yPred ? (yPred.rank === 2 ? predictedClasses(yPred) : trueClasses(yPred)) : Int32Array.from(yPred);
+  const p = 'shape' in yPred ? (yPred.rank === 2 ? predictedClasses(yPred, threshold) : trueClasses(yPred)) : Int32Array.from(yPred);
   if (t.length !== p.length) throw new ShapeError(`confusionMatrix: ${t.length} true labels for ${p.length} predictions`);
   const k = numClasses ?? Math.max(0, ...t, ...p) + 1;
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));

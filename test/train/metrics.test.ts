@@ -11,6 +11,8 @@ import {
   getMetric,
   mae,
   mse,
+  Sequential,
+  Dense,
   tensor,
 } from '../../src/index.js';
 
@@ -65,6 +67,30 @@ describe('confusionMatrix', () => {
     ]);
     expect(() => confusionMatrix([0, 3], [0, 1], 2)).toThrow(/class 3 at position 1 is outside 0\.\.1/);
     expect(() => confusionMatrix([0], [0, 1])).toThrow(ShapeError);
+  });
+});
+
+describe('a binary model trained from logits', () => {
+  // Logits 0.3 and 0.2 are probabilities above 0.5 (class 1); -0.3 is below. Compared with
+  // 0.5 as if they were probabilities, two of the three positives would be called class 0.
+  const logits = tensor([[0.3], [-0.3], [0.2], [0.7]]);
+  const truth = tensor([[1], [0], [1], [1]]);
+
+  it('scores accuracy at logit 0, the probability 0.5', () => {
+    expect(getMetric('accuracy', { fromLogits: true })(truth, logits)).toBe(1);
+    expect(getMetric('binaryAccuracy', { fromLogits: true })(truth, logits)).toBe(1);
+    expect(getMetric('accuracy')(truth, logits)).toBe(0.5);
+    expect(confusionMatrix(truth, logits, 2, 0)).toEqual([[1, 0], [0, 3]]);
+  });
+
+  it('compile picks that threshold from lossOptions.fromLogits, evaluate reports it', () => {
+    const model = new Sequential([new Dense(1, { inputDim: 1 })]);
+    model.loadStateDict({ '0.kernel': tensor([[1]]), '0.bias': tensor([0]) });
+    const x = tensor([[0.3], [-0.3], [0.2], [0.7]]);
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', lossOptions: { fromLogits: true }, metrics: ['accuracy'] });
+    expect(model.evaluate(x, truth).accuracy).toBe(1);
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    expect(model.evaluate(x, truth).accuracy).toBe(0.5);
   });
 });
 
