@@ -6,7 +6,7 @@
 import { encodeRows, standardize, Tensor, type TablePlan } from '../node.js';
 import { unpackRoles, type Preprocessing, type TableSplitRecord } from './data-source.js';
 import { CliError } from './errors.js';
-import { readTableFile, spellFlag, tableKind } from './table-source.js';
+import { readTableFile, spellFlag, streamTableFile, tableKind } from './table-source.js';
 import { choice, flagSource } from './values.js';
 
 export interface TableInputOptions {
@@ -29,8 +29,17 @@ export interface TableInput {
   sha256: string;
 }
 
-export function readTableInput(file: string, pre: Preprocessing & { table: TablePlan }, options: TableInputOptions): TableInput {
-  const source = readTableFile(file, tableKind(file), options.delimiter ?? pre.split?.delimiter ?? undefined);
+export async function readTableInput(file: string, pre: Preprocessing & { table: TablePlan }, options: TableInputOptions): Promise<TableInput> {
+  const delimiter = options.delimiter ?? pre.split?.delimiter ?? undefined;
+  // CSV streams into a column store (large files stay within memory), read with the training's decimal mark.
+  const source =
+    tableKind(file) === 'csv'
+      ? await streamTableFile(file, {
+          ...(delimiter !== undefined ? { delimiter } : {}),
+          decimal: pre.table.decimal,
+          textColumns: pre.table.columns.filter((c) => c.kind === 'category').map((c) => c.name),
+        })
+      : readTableFile(file, 'json');
   if (options.expectSha256 !== undefined && source.sha256 !== options.expectSha256) {
     throw new CliError(
       `${file} changed since the model was trained on it (SHA-256 ${options.expectSha256.slice(0, 12)}… then, ${source.sha256.slice(0, 12)}… now), so its test rows can no longer be told apart from training rows; evaluate on a file the model never saw with --data, or train again`,
@@ -41,7 +50,7 @@ export function readTableInput(file: string, pre: Preprocessing & { table: Table
   if (options.needTarget && !hasTarget) {
     throw new CliError(`${file}: no column named '${plan.target}', the model's target; evaluate needs the true values (the columns are: ${source.table.columns.join(', ')})`);
   }
-  const wanted = options.rows ?? source.table.rows.map((_, i) => i);
+  const wanted = options.rows ?? Array.from({ length: source.table.rowCount ?? source.table.rows.length }, (_, i) => i);
   const encoded = encodeRows(plan, source.table, wanted, {
     target: options.needTarget,
     extraColumns: 'reject',
@@ -57,7 +66,7 @@ export function readTableInput(file: string, pre: Preprocessing & { table: Table
  * The test rows of the run, from the file it trained on: refused when the file changed since
  * (its rows could now be anything, training rows among them).
  */
-export function readTestRows(pre: Preprocessing & { table: TablePlan; split: TableSplitRecord }, file: string, options: Pick<TableInputOptions, 'unknownCategory'>): TableInput {
+export function readTestRows(pre: Preprocessing & { table: TablePlan; split: TableSplitRecord }, file: string, options: Pick<TableInputOptions, 'unknownCategory'>): Promise<TableInput> {
   return readTableInput(file, pre, { needTarget: true, rows: unpackRoles(pre.split).test, expectSha256: pre.split.sha256, ...options });
 }
 

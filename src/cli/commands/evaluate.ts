@@ -52,11 +52,11 @@ async function evaluationData(saved: SavedRun, flags: Record<string, unknown>): 
     const { unknownCategory, delimiter } = tableInputFlags(flags);
     const requestedPath = typeof flags.data === 'string' ? tablePath(flags.data) : pre.split.file;
     if (requestedPath !== null && path.resolve(requestedPath) === pre.split.file) {
-      const input = readTestRows({ ...pre, table: pre.table, split: pre.split }, requestedPath, unknownCategory ? { unknownCategory } : {});
+      const input = await readTestRows({ ...pre, table: pre.table, split: pre.split }, requestedPath, unknownCategory ? { unknownCategory } : {});
       return { x: input.x, y: input.y!, what: `${requestedPath}: the test part, ${input.rows} of ${pre.split.rows} rows (file unchanged since training${leftOutText(input.leftOut)})` };
     }
     if (requestedPath !== null) {
-      const input = readTableInput(requestedPath, { ...pre, table: pre.table }, { needTarget: true, ...(unknownCategory ? { unknownCategory } : {}), ...(delimiter !== undefined ? { delimiter } : {}) });
+      const input = await readTableInput(requestedPath, { ...pre, table: pre.table }, { needTarget: true, ...(unknownCategory ? { unknownCategory } : {}), ...(delimiter !== undefined ? { delimiter } : {}) });
       return { x: input.x, y: input.y!, what: `${requestedPath}: all ${input.rows} rows${leftOutText(input.leftOut)}` };
     }
   }

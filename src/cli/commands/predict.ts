@@ -90,7 +90,7 @@ export async function predict(flags: Record<string, unknown>, console: Console):
   const saved = await loadSavedRun(flags.model as string);
   const pre = saved.preprocessing;
   // A table model reads the file with its stored plan (columns by name, categories, fills); older models as before.
-  const input = pre.table ? readTableInput(flags.input as string, { ...pre, table: pre.table }, { needTarget: false, ...tableInputFlags(flags) }) : readInputTable(flags.input as string, pre, false);
+  const input = pre.table ? await readTableInput(flags.input as string, { ...pre, table: pre.table }, { needTarget: false, ...tableInputFlags(flags) }) : readInputTable(flags.input as string, pre, false);
   const rows = predictionRows(saved, saved.model.predict(input.x));
   if (output === null) {
     process.stdout.write(toCsv(rows));
