@@ -56,8 +56,13 @@ describe('data recorded in a run', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/cannot read it \(not a regular file but a pipe, device or socket; only regular files are read\)/);
     }
-    // The record is used only when --data is left out.
-    const chosen = await runCli(['evaluate', '--model', run, '--data', 'spiral', '--json']);
+    // The record is used only when --data is left out, and said before it is read.
+    withRecord(() => undefined);
+    const recorded = await runCli(['evaluate', '--model', run]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect(recorded.stdout.split('\n')[0]).toBe(`Reading:  spiral (the data recorded in ${path.join(run, 'model')}, since --data was not given)`);
+    const chosen = await runCli(['evaluate', '--model', run, '--data', 'spiral']);
     expect(chosen.code, chosen.stderr).toBe(0);
+    expect(chosen.stdout).not.toMatch(/^Reading:/m);
   }, 60_000);
 });
