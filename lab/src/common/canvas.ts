@@ -16,16 +16,17 @@ export function contentWidth(element: HTMLElement | null): number {
 }
 
 /**
- * Keep the canvas's backing store at devicePixelRatio × its CSS size; `aspect` = height / width.
+ * Keep the canvas's backing store at devicePixelRatio × its CSS size; `aspect` = height / width
+ * (a function when it depends on what is drawn: call `refitCanvas` after it changes).
  * `onResize` runs after every later change so the owner can redraw.
  */
-export function fitCanvas(canvas: HTMLCanvasElement, aspect: number, onResize: (c: SizedCanvas) => void, maxHeight = Infinity): SizedCanvas {
+export function fitCanvas(canvas: HTMLCanvasElement, aspect: number | (() => number), onResize: (c: SizedCanvas) => void, maxHeight = Infinity): SizedCanvas {
   const ctx = canvas.getContext('2d');
   if (ctx === null) throw new Error('lab: this browser gives no 2-D canvas context');
   const sized: SizedCanvas = { canvas, ctx, width: 0, height: 0 };
   const apply = (notify: boolean): void => {
     const width = Math.max(120, Math.floor(contentWidth(canvas.parentElement)));
-    const height = Math.floor(Math.min(maxHeight, width * aspect));
+    const height = Math.floor(Math.min(maxHeight, width * (typeof aspect === 'number' ? aspect : aspect())));
     if (width === sized.width && height === sized.height) return;
     const ratio = window.devicePixelRatio || 1;
     canvas.style.width = `${width}px`;
@@ -39,8 +40,16 @@ export function fitCanvas(canvas: HTMLCanvasElement, aspect: number, onResize: (
   };
   // The first sizing happens now, without a callback: the owner draws once it is constructed.
   apply(false);
+  refits.set(sized, () => apply(true));
   new ResizeObserver(() => apply(true)).observe(canvas.parentElement ?? canvas);
   return sized;
+}
+
+const refits = new WeakMap<SizedCanvas, () => void>();
+
+/** Size a canvas again now (its aspect function's answer changed); redraws through onResize if it did. */
+export function refitCanvas(sized: SizedCanvas): void {
+  refits.get(sized)?.();
 }
 
 /** A linear map between a data interval and a pixel interval (either may be reversed). */

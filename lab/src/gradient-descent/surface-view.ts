@@ -2,7 +2,7 @@
  * Draws a loss surface (heatmap + contours), the optimizer's path, the start, the current
  * point and the −∇L arrow on a canvas; turns clicks, taps and arrow keys into a new start.
  */
-import { drawArrow, fitCanvas, linearScale, type SizedCanvas } from '../common/canvas.js';
+import { drawArrow, fitCanvas, linearScale, refitCanvas, type SizedCanvas } from '../common/canvas.js';
 import { okabeIto } from '../common/colors.js';
 import { fmt } from '../common/dom.js';
 import { equalAspectBox, stepOpacity, type Box } from './geometry.js';
@@ -28,7 +28,9 @@ export class SurfaceView {
   private readonly sized: SizedCanvas;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly onPick: (w: [number, number]) => void) {
-    this.sized = fitCanvas(canvas, 0.85, () => this.draw(), 620);
+    // The canvas takes the surface's proportions (plus the axes' margins), so a 1:1 picture of a
+    // wide valley is not surrounded by empty space; square surfaces keep the old 0.85.
+    this.sized = fitCanvas(canvas, () => this.aspect(), () => this.draw(), 620);
     canvas.addEventListener('pointerdown', (event) => {
       const rect = canvas.getBoundingClientRect();
       const w = this.toData(event.clientX - rect.left, event.clientY - rect.top);
@@ -37,11 +39,20 @@ export class SurfaceView {
     canvas.addEventListener('keydown', (event) => this.onKey(event));
   }
 
+  private aspect(): number {
+    if (this.surface === null) return 0.85;
+    const [[a0, a1], [b0, b1]] = this.surface.domain;
+    const width = Math.max(120, this.sized?.width ?? 600);
+    const plotWidth = width - MARGIN.left - MARGIN.right;
+    return Math.min(0.85, (plotWidth * ((b1 - b0) / (a1 - a0)) + MARGIN.top + MARGIN.bottom) / width);
+  }
+
   setSurface(surface: Surface, grid: LossGrid): void {
     this.surface = surface;
     this.grid = grid;
     this.image = heatmapImage(grid);
     this.contours = contourSegments(grid, 14);
+    refitCanvas(this.sized);
     this.draw();
   }
 
