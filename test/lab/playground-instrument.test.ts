@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatMacs, gridSide, judgeCost, macsPerSample, MAX_GRID, MIN_GRID, REFUSE_MACS, runCost, WARN_MACS } from '../../lab/src/playground/cost.js';
+import { formatMacs, gridSide, judgeCost, macsPerSample, mapGridSide, MAX_GRID, MAX_MAP_GRID, MIN_GRID, MIN_MAP_GRID, REFUSE_MACS, runCost, WARN_MACS } from '../../lab/src/playground/cost.js';
 import { smoothed } from '../../lab/src/playground/smoothing.js';
 import { buildLab, launchBrowser, openPage, removeBuild, screenshot, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
 
@@ -35,6 +35,8 @@ describe('cost of a setting, counted before it runs', () => {
     expect(mid).toBeGreaterThan(MIN_GRID);
     expect(mid).toBeLessThan(MAX_GRID);
     expect(formatMacs(2.9e9)).toBe('2.9 × 10⁹');
+    expect(mapGridSide(macsPerSample(2, layers(2, 8), 1))).toBe(MAX_MAP_GRID);
+    expect(mapGridSide(macsPerSample(2, layers(3, 512), 1))).toBe(MIN_MAP_GRID);
   });
 
   test('the smoothed curve is a bias-corrected moving average: a constant stays constant, a step is followed', () => {

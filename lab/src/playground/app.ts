@@ -14,7 +14,7 @@ import { BoundaryView } from './boundary.js';
 import { IterationChart, TrainingCharts } from './charts.js';
 import { smoothed } from './smoothing.js';
 import { renderConfusion } from './confusion.js';
-import { formatMacs, gridSide, judgeCost, runCost, type CostVerdict } from './cost.js';
+import { formatMacs, gridSide, judgeCost, mapGridSide, runCost, type CostVerdict } from './cost.js';
 import { CsvReader, csvPicker, SupersededError, type LoadedCsv } from './csv-loader.js';
 import { lossMismatch, prepare, rawData, type PreparedData, type RawData } from './data.js';
 import { exportModelJson, exportPreprocessing, exportWeights } from './export.js';
@@ -266,7 +266,7 @@ export function mountPlayground(): void {
           const iterationsPerEpoch = Math.ceil(nTrain / batch);
           trainer = new Trainer(model, buildOptimizer(state, model, iterationsPerEpoch), lossFunctions[state.loss], data, state.batchSize, state.seed + 2, state.earlyStopping ? state.patience : null);
           if (BoundaryView.canShow(data)) boundary.setData(data, model, gridSide(cost.macsPerSample));
-          network.setData(data, model);
+          network.setData(data, model, mapGridSide(cost.macsPerSample));
         }
       }
     } catch (error) {

@@ -60,15 +60,24 @@ export function judgeCost(cost: RunCost): CostVerdict {
 /** Work the figures (decision map, neuron maps) may take per redraw. */
 export const FIGURE_MACS = 4e6;
 export const MAX_GRID = 56;
-export const MIN_GRID = 12;
+export const MIN_GRID = 8;
+/** The neurons' small maps in the network diagram: finer is wasted at their size. */
+export const MAX_MAP_GRID = 14;
+export const MIN_MAP_GRID = 5;
 
 /**
  * Side of the decision map's grid: as fine as FIGURE_MACS allows (56 × 56 for small networks),
- * never coarser than 12 × 12.
+ * never coarser than 8 × 8.
  */
 export function gridSide(perSample: number): number {
   const side = Math.floor(Math.sqrt(FIGURE_MACS / Math.max(1, perSample)));
   return Math.max(MIN_GRID, Math.min(MAX_GRID, side));
+}
+
+/** Side of the neuron maps' grid: a quarter of FIGURE_MACS, between 5 × 5 and 14 × 14. */
+export function mapGridSide(perSample: number): number {
+  const side = Math.floor(Math.sqrt(FIGURE_MACS / 4 / Math.max(1, perSample)));
+  return Math.max(MIN_MAP_GRID, Math.min(MAX_MAP_GRID, side));
 }
 
 /** "2.9 × 10⁹" style, for the messages. */

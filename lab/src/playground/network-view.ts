@@ -12,8 +12,6 @@ import type { PreparedData } from './data.js';
 
 /** Neurons drawn per layer; the rest are counted in a "+N" label. */
 export const MAX_SHOWN = 8;
-/** Side of each neuron's map, in grid points (the maps are tiny; 14 is plenty). */
-const MAP_GRID = 14;
 
 const positive = hexToRgb(okabeIto.blue);
 const negative = hexToRgb(okabeIto.orange);
@@ -32,6 +30,8 @@ export class NetworkView {
   private grid: Tensor | null = null;
   private readonly sized: SizedCanvas;
   private readonly tile = document.createElement('canvas');
+  /** Side of each neuron's map in grid points (cost.ts mapGridSide: 14 for small networks). */
+  private side = 14;
   /** Largest |w| drawn last time, for the tests and the legend. */
   lastMaxWeight = 0;
   /**
@@ -43,11 +43,13 @@ export class NetworkView {
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly inputLabels: () => string[], private readonly outputLabel: () => string) {
     this.sized = fitCanvas(canvas, 0.55, () => this.draw(), 250);
-    this.tile.width = MAP_GRID;
-    this.tile.height = MAP_GRID;
   }
 
-  setData(data: PreparedData, model: Sequential): void {
+  setData(data: PreparedData, model: Sequential, side = 14): void {
+    const MAP_GRID = side;
+    this.side = side;
+    this.tile.width = side;
+    this.tile.height = side;
     this.data = data;
     this.model = model;
     this.grid = null;
@@ -188,7 +190,7 @@ export class NetworkView {
   private paintMap(values: Float32Array): void {
     let range = 0;
     for (const v of values) range = Math.max(range, Math.abs(v));
-    const image = new ImageData(MAP_GRID, MAP_GRID);
+    const image = new ImageData(this.side, this.side);
     for (let k = 0; k < values.length; k++) {
       const v = range > 0 ? values[k]! / range : 0;
       const c = mix(white, v >= 0 ? positive : negative, Math.min(1, Math.abs(v)));
