@@ -159,6 +159,12 @@ describe('the page', () => {
     expect(text).not.toMatch(/\bbp\.[a-z]/);
     for (let k = 0; k < 6; k++) await w.page.keyboard.press('ArrowRight');
     expect(await w.page.textContent('#bp-phase-title')).toBe('La actualización');
+    await w.page.keyboard.press('ArrowRight');
+    expect(await w.page.textContent('#bp-iteration')).toMatch(/^Iteración 2/);
+    // R, the lab's reset key, starts again from the first weights.
+    await w.page.keyboard.press('r');
+    expect(await w.page.textContent('#bp-iteration')).toMatch(/^Iteración 1/);
+    expect(await w.page.getAttribute('#bp-diagram', 'data-phase')).toBe('weights');
     expect(w.errors).toEqual([]);
     await w.context.close();
   });

@@ -7,6 +7,7 @@ import { button, select, slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
 import { renderMath, texNumber } from '../common/math.js';
+import { registerActions } from '../common/teacher.js';
 import { drawDiagram, edgeMeaning } from './diagram.js';
 import { getWeight, initialWeights, nudge, phases, runPass, weightIds, type Pass, type Phase, type Weights, type WeightId } from './pass.js';
 
@@ -175,15 +176,17 @@ export function mountBackprop(host: HTMLElement): void {
   target.onChange(() => restart(true));
   weightSelect.onChange(() => render());
   delta.onChange(() => renderNudge());
-  // ← and → move through the phases from anywhere on the page, except where they already mean
-  // something (a slider, a list, a text field).
+  // → is the lab's "one step" shortcut: here, the next phase (R resets, as everywhere).
+  registerActions({ step: () => go(1), reset: () => restart(false) });
+  // ← goes back a phase from anywhere on the page, except where arrows already mean something
+  // (a slider, a list, a text field).
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key !== 'ArrowLeft' || event.defaultPrevented) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     const target = event.target as HTMLElement | null;
-    if (target !== null && target.closest('input, select, textarea, [contenteditable="true"]') !== null) return;
+    if (target !== null && target.closest('input, select, textarea, [contenteditable="true"], [contenteditable=""], dialog') !== null) return;
     event.preventDefault();
-    go(event.key === 'ArrowRight' ? 1 : -1);
+    go(-1);
   });
   onLanguageChange(() => render(), false);
   compute();

@@ -56,8 +56,6 @@ export const es = {
   'act.vanishing.trend.diverged': 'La pérdida dejó de ser un número: divergió.',
   'act.vanishing.layer': 'capa',
   'act.vanishing.lossChart': 'Pérdida de cada red',
-  'act.vanishing.sigmoid': 'sigmoide',
-  'act.vanishing.relu': 'ReLU',
   'act.vanishing.status': 'Iteración {iteration}.',
 };
 
@@ -118,7 +116,5 @@ export const en: Record<keyof typeof es, string> = {
   'act.vanishing.trend.diverged': 'The loss is no longer a number: it diverged.',
   'act.vanishing.layer': 'layer',
   'act.vanishing.lossChart': 'Loss of each network',
-  'act.vanishing.sigmoid': 'sigmoid',
-  'act.vanishing.relu': 'ReLU',
   'act.vanishing.status': 'Iteration {iteration}.',
 };
