@@ -42,7 +42,7 @@ export const es = {
   'act.network.deadCount': 'Neuronas ReLU muertas (grises, discontinuas): {count}.',
   'act.vanishing.title': 'El gradiente que se desvanece',
   'act.vanishing.text':
-    'Redes profundas y estrechas, idénticas salvo por la activación (y la escala inicial que le corresponde), aprenden a separar dos círculos con los mismos datos en el mismo orden y el mismo optimizador. Para comparar lo comparable, las barras dividen la norma del gradiente de cada capa entre la de la última capa oculta: la parte del gradiente que llega hasta ahí. Con sigmoide cada capa lo multiplica por f′(z) ≤ 0.25 y a la primera capa llega una parte ínfima (con 10 capas, unas diez millonésimas): no aprende. Con ReLU, GELU o Swish llega una parte apreciable (del orden de una décima) también después de aprender.',
+    'Redes profundas y estrechas, idénticas salvo por la activación (y la escala inicial que le corresponde), aprenden a separar dos círculos con los mismos datos en el mismo orden y el mismo optimizador. Para comparar lo comparable, las barras dividen la norma del gradiente de cada capa entre la de la última capa oculta: la parte del gradiente que llega hasta ahí. Con sigmoide cada capa lo multiplica por f′(z) ≤ 0.25 y a la primera capa llega una parte ínfima (con 10 capas, unas diez millonésimas): no aprende. Con ReLU, GELU o Swish llega una parte apreciable (de una décima a casi todo), también después de aprender.',
   'act.vanishing.depth': 'Capas ocultas',
   'act.vanishing.width': 'Neuronas por capa: 8. Optimizador: SGD con momentum, η = 0.05. Inicialización: Glorot para sigmoide y tanh, He para ReLU, ELU, GELU y Swish.',
   'act.vanishing.compare': 'Activaciones que se comparan',
@@ -102,7 +102,7 @@ export const en: Record<keyof typeof es, string> = {
   'act.network.deadCount': 'Dead ReLU neurons (grey, dashed): {count}.',
   'act.vanishing.title': 'The vanishing gradient',
   'act.vanishing.text':
-    'Deep, narrow networks, identical but for the activation (and the initial scale that goes with it), learn to separate two circles on the same data in the same order with the same optimizer. To compare like with like, the bars divide each layer’s gradient norm by the last hidden layer’s: the share of the gradient that arrives there. With sigmoid every layer multiplies it by f′(z) ≤ 0.25 and a vanishing share reaches the first layer (with 10 layers, about a ten-millionth): it does not learn. With ReLU, GELU or Swish an appreciable share arrives (of the order of a tenth), also after learning.',
+    'Deep, narrow networks, identical but for the activation (and the initial scale that goes with it), learn to separate two circles on the same data in the same order with the same optimizer. To compare like with like, the bars divide each layer’s gradient norm by the last hidden layer’s: the share of the gradient that arrives there. With sigmoid every layer multiplies it by f′(z) ≤ 0.25 and a vanishing share reaches the first layer (with 10 layers, about a ten-millionth): it does not learn. With ReLU, GELU or Swish an appreciable share arrives (from a tenth to almost all of it), also after learning.',
   'act.vanishing.depth': 'Hidden layers',
   'act.vanishing.width': 'Neurons per layer: 8. Optimizer: SGD with momentum, η = 0.05. Initialization: Glorot for sigmoid and tanh, He for ReLU, ELU, GELU and Swish.',
   'act.vanishing.compare': 'Activations compared',
