@@ -134,6 +134,15 @@ describe('run lifecycle', () => {
     expect(result.stderr).toBe(`error: ${path.join(dir, 'config.json')}: the file system is read-only; use a writable place with --out\n`);
   }, 30_000);
 
+  it('permission denied in the middle of a run: one line naming the file, and the run resumes once it is fixed', async () => {
+    const dir = path.join(tempDir(), 'run');
+    const denied = await runWithEnv([...SMALL, '--out', dir], { GRADIENTE_TEST_FAIL_WRITE: 'EACCES:epoch:1' });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toBe(`error: ${dir}/checkpoint/epoch-0002/model: permission denied; make it writable for you, then run \`gradiente train --resume ${dir}\`\n`);
+    await finish(dir, SMALL);
+    expect(outcome(dir)).toEqual(small);
+  }, 60_000);
+
   it('--out where no folder can be made fails at once, naming the path', async () => {
     const proc = await runCli([...SMALL, '--out', '/proc/gradiente-run'], { timeoutMs: 20_000 });
     expect(proc.signal).toBeNull();
