@@ -18,6 +18,7 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type } 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchData, initialWeights, loadBenchData } from './data.js';
+import { defaultThreadCount } from '../src/node/native.js';
 import { type GradienteConfig, gemmGradiente, trainGradiente, useConfig } from './gradiente.js';
 import { fullReport } from './report.js';
 import { PYTHON, runPython, writePythonJob } from './python.js';
@@ -31,10 +32,10 @@ const quick = args.has('--quick');
 const gemmBudget = quick ? 0.3 : 1.5;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The threads native uses by default (GRADIENTE_THREADS, else the cores, at most 8), as src/node/native.ts picks them. */
+/** The threads native uses by default, as src/node/native.ts picks them. */
 function defaultNativeThreads(cores: number): number {
   const env = Number(process.env.GRADIENTE_THREADS);
-  return Number.isInteger(env) && env >= 1 ? env : Math.min(cores, 8);
+  return Number.isInteger(env) && env >= 1 ? env : defaultThreadCount(cores);
 }
 
 function scalingSamples(w1: Workload, batchSize: number): number {
@@ -125,12 +126,15 @@ async function main(): Promise<void> {
     all.label = `gradiente wasm ${String(all.details?.threads ?? cores)} threads`;
     results.contenders.push(all);
   }
-  // The native backend (OpenBLAS) on one thread, to compare with numpy's BLAS at the same
-  // count, and on its default (what ready() gives a user); skipped with the reason when absent.
-  results.contenders.push(await runGradiente({ backend: 'native', threads: 1 }, 'gradiente-native-1', 'gradiente native 1 thread', data, jobs, false));
+  // The native backend (OpenBLAS) on its default threads (what ready() gives a user; the
+  // headline), and on 1 and on all cores when those differ from it, to compare with numpy's
+  // BLAS at the same count. Skipped with the reason when the addon is absent.
   const nativeThreads = defaultNativeThreads(cores);
-  const native = await runGradiente({ backend: 'native', threads: nativeThreads }, 'gradiente-native', `gradiente native ${nativeThreads} thread${nativeThreads === 1 ? '' : 's'}`, data, jobs, true);
-  results.contenders.push(native);
+  const nativeLabel = (t: number): string => `gradiente native ${t} thread${t === 1 ? '' : 's'}`;
+  results.contenders.push(await runGradiente({ backend: 'native', threads: nativeThreads }, 'gradiente-native', `${nativeLabel(nativeThreads)} (default)`, data, jobs, true));
+  for (const t of new Set([1, cores])) {
+    if (t !== nativeThreads) results.contenders.push(await runGradiente({ backend: 'native', threads: t }, `gradiente-native-${t === 1 ? '1' : 'all'}`, nativeLabel(t), data, jobs, false));
+  }
 
   if (!args.has('--no-peers')) {
     if (!args.has('--no-tfjs')) {

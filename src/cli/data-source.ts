@@ -158,6 +158,9 @@ export function packRoles(n: number, train: ArrayLike<number>, test: ArrayLike<n
 
 /** The training and test rows of a split record, in file order. */
 export function unpackRoles(record: Pick<TableSplitRecord, 'rows' | 'roles'>): { train: number[]; test: number[] } {
+  if (typeof record.roles !== 'string' || !Number.isInteger(record.rows) || record.roles.length < Math.ceil(record.rows / 4) * (4 / 3)) {
+    throw new CliError("the model's record of which rows trained and tested (trainingConfig.preprocessing.split) is missing or damaged; evaluate it on another file with --data, or train again");
+  }
   const bytes = Buffer.from(record.roles, 'base64');
   const train: number[] = [];
   const test: number[] = [];

@@ -5,7 +5,11 @@
  * export as preprocessing.json; `gradiente import` reads it back, so a model that went out
  * and came back still works with predict and evaluate.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { LossName, OptimizerName, Sequential } from '../node.js';
 import type { Preprocessing } from './data-source.js';
+import { CliError } from './errors.js';
 import type { TrainSettings } from './settings.js';
 import type { TargetEncoding } from './task.js';
 
@@ -16,7 +20,7 @@ export interface TrainingRecord {
 }
 
 /** The description of a gradiente-trained model's inputs and outputs, or null for a model without one. */
-export function preprocessingDescription(trainingConfig: Record<string, unknown> | undefined): Record<string, unknown> | null {
+export function preprocessingDescription(trainingConfig: Record<string, unknown> | undefined, compile: Sequential['compileConfig'] = null): Record<string, unknown> | null {
   const record = trainingConfig as TrainingRecord | undefined;
   const pre = record?.preprocessing;
   if (pre === undefined) return null;
@@ -43,7 +47,39 @@ export function preprocessingDescription(trainingConfig: Record<string, unknown>
     target: pre.targetName,
     ...(pre.classNames ? { classNames: pre.classNames } : {}),
     outputs,
-    // For `gradiente import`: the record train keeps with its models.
-    gradiente: record,
+    // For `gradiente import`: the record train keeps with its models, and how the model was compiled.
+    gradiente: { ...record, ...(compile !== null ? { compile } : {}) },
   };
+}
+
+/**
+ * The training record written beside an exported model (preprocessing.json), if there is one:
+ * the imported network is compiled as it was, so predict and evaluate work on it again.
+ */
+export async function exportedTrainingRecord(model: Sequential, modelJsonPath: string): Promise<Record<string, unknown> | undefined> {
+  const file = path.join(path.dirname(modelJsonPath), 'preprocessing.json');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined; // exported by another tool, or without a record: the network alone
+  }
+  let value: { gradiente?: TrainingRecord & { compile?: NonNullable<Sequential['compileConfig']> } };
+  try {
+    value = JSON.parse(text) as typeof value;
+  } catch (error) {
+    throw new CliError(`${file}: is not valid JSON (${(error as Error).message}); remove it to import the network alone`);
+  }
+  const record = value.gradiente;
+  if (record?.preprocessing === undefined || record.settings === undefined || record.targetEncoding === undefined) return undefined;
+  const { compile, ...training } = record;
+  if (compile !== undefined) {
+    model.compile({
+      optimizer: compile.optimizer as OptimizerName,
+      loss: compile.loss as LossName,
+      ...(compile.lossOptions !== undefined ? { lossOptions: compile.lossOptions } : {}),
+      metrics: compile.metrics,
+    });
+  }
+  return training as Record<string, unknown>;
 }

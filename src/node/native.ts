@@ -27,7 +27,7 @@ import { ValueError } from '../errors.js';
 export interface NativeBackendOptions {
   /**
    * Threads a large matrix product may use (OpenBLAS's pool). Default: GRADIENTE_THREADS, else
-   * the number of cores (at most 8).
+   * one fewer than the cores (at least 1, at most 8).
    */
   threads?: number;
   /** Products of at least this many floating-point operations (2·m·n·k) use the threads. Default 2e6. */
@@ -86,6 +86,16 @@ function isGradientePackage(dir: string): boolean {
   }
 }
 
+/**
+ * One core fewer than the machine has (at least 1, at most 8): between products the
+ * JavaScript thread does the rest of a step while OpenBLAS's workers spin-wait for the next
+ * product, so a pool as wide as the machine takes the core that work needs. On the 2-core
+ * machine of docs/PERFORMANCE.md one thread trained faster than two in every workload.
+ */
+export function defaultThreadCount(cores: number): number {
+  return Math.max(1, Math.min(cores - 1, 8));
+}
+
 function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFrom'] } {
   const env = process.env.GRADIENTE_THREADS;
   if (env !== undefined && env !== '') {
@@ -93,7 +103,7 @@ function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFr
     if (Number.isInteger(n) && n >= 1 && n <= 256) return { threads: n, from: 'GRADIENTE_THREADS' };
     warn(`GRADIENTE_THREADS=${env} is not a whole number from 1 to 256; using the default`);
   }
-  return { threads: Math.max(1, Math.min(availableParallelism(), 8)), from: 'default' };
+  return { threads: defaultThreadCount(availableParallelism()), from: 'default' };
 }
 
 function warn(message: string): void {

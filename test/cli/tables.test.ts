@@ -188,7 +188,7 @@ describe('gradiente evaluate and predict on tables', () => {
     expect(await fails(['predict', '--model', run, '--input', extra])).toMatch(/extra\.csv: column 'colour' is neither one of the model's features/);
   });
 
-  it('exports carry the class names, the categories and the scaling (preprocessing.json)', async () => {
+  it('exports carry the class names, the categories and the scaling (preprocessing.json), and come back through import', async () => {
     const out = path.join(dir, 'penguins-tfjs');
     const result = await runCli(['export', '--model', run, '--format', 'tfjs', '--out', out]);
     expect(result.stderr).toBe('');
@@ -200,6 +200,21 @@ describe('gradiente evaluate and predict on tables', () => {
     expect(pre.featureNames).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g']);
     expect((pre.columns as { name: string; kind: string; categories?: string[] }[])[0]).toEqual({ name: 'island', kind: 'category', categories: ['Biscoe', 'Dream', 'Torgersen'], fill: null });
     expect((pre.mean as number[]).length).toBe(7);
+    // Exported and imported back, the model still reads tables by its record: the same predictions and figures.
+    const imported = path.join(dir, 'penguins-imported');
+    const back = await runCli(['import', '--from', out, '--out', imported]);
+    expect(back.stderr).toBe('');
+    const input = path.join(dir, 'penguins-new.csv');
+    writeFileSync(input, 'body_mass_g,island,bill_length_mm,bill_depth_mm,flipper_length_mm\n3700,Dream,39,18.5,190\n5000,Biscoe,47,15,217\n');
+    const original = await runCli(['predict', '--model', run, '--input', input]);
+    const again = await runCli(['predict', '--model', imported, '--input', input]);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(original.stdout);
+    expect(again.stdout.split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['Adelie', 'Gentoo']);
+    const other = path.join(TABLES, 'penguins-missing.csv');
+    const scoreOriginal = await runCli(['evaluate', '--model', run, '--data', `csv:${other}`, '--json']);
+    const scoreImported = await runCli(['evaluate', '--model', imported, '--data', `csv:${other}`, '--json']);
+    expect(JSON.parse(scoreImported.stdout).accuracy).toBe(JSON.parse(scoreOriginal.stdout).accuracy);
   });
 
   it('an unseen category is an error naming it, or all zeros with --unknown-category zeros', async () => {

@@ -71,7 +71,7 @@ export async function exportCommand(flags: Record<string, unknown>, console: Con
   const location = await modelInRun(v.text(flags.model, v.flagSource('--model')));
   const { model, trainingConfig } = await importModel(location);
   // Class names, categories, scaling and what the outputs mean travel with the export.
-  const scalingJson = preprocessingDescription(trainingConfig);
+  const scalingJson = preprocessingDescription(trainingConfig, model.compileConfig);
   let exported = { files: [] as string[], bytes: 0 };
   let preprocessingFile: string | null = null;
   if (format === 'tfjs') {

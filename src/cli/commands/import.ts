@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { importModel, importPytorchProject, isPytorchProject, saveModel } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
+import { exportedTrainingRecord } from '../export-preprocessing.js';
 import * as v from '../values.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
@@ -36,7 +37,10 @@ export async function importCommand(flags: Record<string, unknown>, console: Con
   const from = v.text(flags.from, v.flagSource('--from'));
   const out = flags.out === undefined ? null : v.text(flags.out, v.flagSource('--out'));
   if (await isPytorchProject(from)) return importPytorch(from, out, flags.json === true, console);
-  const { model, format, path, trainingConfig } = await importModel(from);
+  const imported = await importModel(from);
+  const { model, format, path } = imported;
+  // A TensorFlow.js export of a gradiente run carries the run's record beside it (preprocessing.json).
+  const trainingConfig = imported.trainingConfig ?? (format === 'tfjs' ? await exportedTrainingRecord(model, path) : undefined);
   // A gradiente model keeps its record of how inputs were prepared (evaluate and predict need it).
   const saved = out === null ? null : await saveModel(model, out, trainingConfig !== undefined ? { trainingConfig } : {});
   if (flags.json === true) {
