@@ -141,6 +141,8 @@ describe('the playground while it trains', () => {
       expect(box!.x + box!.width, `${selector} right`).toBeLessThanOrEqual(1280);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    // The picture for docs/LAB.md: the instrument after a few epochs.
+    for (let i = 0; i < 8; i++) await page.click('#pg-epoch');
     await screenshot(page, 'playground-1280x720-en');
     await close(w);
   });
