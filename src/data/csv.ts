@@ -9,7 +9,8 @@
 import { CsvError, parse } from 'csv-parse/browser/esm/sync';
 import { DataFormatError, ValueError } from '../errors.js';
 import { tableToDataset, type CellTable, type TableDataset, type TableOptions } from './table.js';
-import { shortText } from './table-plan.js';
+import { checkOptionKeys } from '../options.js';
+import { shortText, TABLE_OPTION_KEYS } from './table-plan.js';
 
 export interface CsvOptions extends TableOptions {
   /** The first row names the columns. Default true; with false columns are named column1, column2, ... */
@@ -86,7 +87,9 @@ export function readCsvCells(text: string, options: Pick<CsvOptions, 'header' | 
  * column is read). `sourceName` names the text in error messages (a file name, say).
  */
 export function parseCsv(text: string, options: CsvOptions, sourceName = 'CSV text'): TableDataset {
-  return tableToDataset(csvTable(readCsvCells(text, options, sourceName), sourceName), options);
+  checkOptionKeys('parseCsv', options, ['header', 'delimiter', ...TABLE_OPTION_KEYS]);
+  const { header, delimiter, ...tableOptions } = options;
+  return tableToDataset(csvTable(readCsvCells(text, { ...(header !== undefined ? { header } : {}), ...(delimiter !== undefined ? { delimiter } : {}) }, sourceName), sourceName), tableOptions);
 }
 
 /** CSV cells as a table whose cells are located by file, line and column (for the table rules of table-plan.ts). */

@@ -18,6 +18,7 @@
  * Shape letters: N rows, D encoded features.
  */
 import { DataFormatError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { didYouMean } from '../suggest.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Cell, CellTable, TableTask } from './table.js';
@@ -172,7 +173,11 @@ function checkNames(table: CellTable, names: readonly string[] | undefined, key:
   }
 }
 
+/** The keys of TablePrepOptions, for checking option objects (a typo is an error, not a default). */
+export const TABLE_OPTION_KEYS: readonly string[] = ['target', 'task', 'features', 'drop', 'categorical', 'missing', 'decimal', 'maxClasses', 'maxCategories', 'spell'];
+
 function checkOptions(options: TablePrepOptions): void {
+  checkOptionKeys('table options', options, TABLE_OPTION_KEYS);
   const { task = 'auto', missing = 'error', decimal = '.', maxClasses = DEFAULT_MAX_CLASSES, maxCategories = DEFAULT_MAX_CATEGORIES } = options;
   if (typeof options.target !== 'string' || options.target === '') throw new ValueError(`target must name a column, got ${JSON.stringify(options.target)}`);
   if (!['auto', 'classification', 'regression'].includes(task)) throw new ValueError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);

@@ -197,3 +197,11 @@ describe('CSV reader property: what is written is read back', () => {
     );
   });
 });
+
+describe('table options are checked like every options object', () => {
+  it('a misspelt option is an error naming the right one, not a silent default', () => {
+    expect(() => parseCsv('a;y\n1;0\n', { target: 'y', delimeter: ';' } as never)).toThrow(/parseCsv: unknown option 'delimeter' \(did you mean delimiter\?\)/);
+    expect(() => parseCsv('a,y\n1,0\n', { target: 'y', missng: 'drop' } as never)).toThrow(/did you mean missing\?/);
+    expect(() => recordsToDataset([{ a: 1, y: 0 }], { target: 'y', categorial: ['a'] } as never)).toThrow(/table options: unknown option 'categorial' \(did you mean categorical\?\)/);
+  });
+});
