@@ -2,7 +2,8 @@
  * The native backend can only make things faster, never break them: an install without a
  * compiler or OpenBLAS still succeeds (the build prints one line and exits 0), and with the
  * addon hidden or broken every command, and `npm start`, runs on 'wasm' and says why. Each
- * case is a fresh process, as a user's would be.
+ * case is a fresh process, as a user's would be. (Also here, for the same reason: the
+ * threads GRADIENTE_THREADS asks for.)
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -100,5 +101,17 @@ describe('every command runs on wasm when the addon is hidden or broken', () => 
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/backend wasm \(native: hidden by GRADIENTE_NATIVE=0\)$/);
     expect(r.stdout).toMatch(/test accuracy \d+\.\d+%/);
+  });
+});
+
+describe.skipIf(!existsSync(ADDON))('GRADIENTE_THREADS', () => {
+  it('sets the threads info reports, and a bad value is one warning line and the default', () => {
+    const set = run([cliPath(), 'info', '--json'], { ...withoutNativeEnv(), GRADIENTE_THREADS: '3' });
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ backend: 'native', threads: 3, native: { threads: 3, threadsFrom: 'GRADIENTE_THREADS' } });
+    const bad = run([cliPath(), 'info', '--json'], { ...withoutNativeEnv(), GRADIENTE_THREADS: 'many' });
+    expect(bad.code).toBe(0);
+    expect(bad.stderr.trim().split('\n')).toEqual(['gradiente: GRADIENTE_THREADS=many is not a whole number from 1 to 256; using the default']);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ backend: 'native', native: { threadsFrom: 'default' } });
   });
 });
