@@ -82,7 +82,15 @@ describe('MNIST page', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.waitForSelector('#mnist-progress[data-phase="ready"]', { timeout: 60_000 });
     await page.locator('#mnist-pad').scrollIntoViewIfNeeded();
+    await page.evaluate(() => {
+      const counts = { announced: 0 };
+      (window as unknown as { counts: typeof counts }).counts = counts;
+      new MutationObserver(() => counts.announced++).observe(document.getElementById('mnist-announce')!, { childList: true, characterData: true, subtree: true });
+    });
     await stroke(page, 0.5, 0.15, 0.85);
+    await page.waitForFunction(() => (document.getElementById('mnist-announce')!.textContent ?? '') !== '');
+    // Screen readers hear the answer for the finished stroke once, not every guess while drawing.
+    expect(await page.evaluate(() => (window as unknown as { counts: { announced: number } }).counts.announced)).toBe(1);
     const large = await received(page);
     await page.click('#mnist-clear');
     expect((await received(page)).every((v) => v === 0)).toBe(true);

@@ -147,7 +147,10 @@ export function mountMnist(): void {
   // Drawing needs a pointer; a real test digit is the keyboard's way to try the network.
   const sampleButton = button({ id: 'mnist-sample', label: 'mnist.draw.sample' });
   const sampleLabel = el('p', { class: 'note', id: 'mnist-sample-label' });
-  const predictionText = el('p', { class: 'readout', id: 'mnist-prediction', 'aria-live': 'polite' });
+  // The readout changes several times a second while a digit is drawn; screen readers hear only
+  // the answer for the finished stroke (a separate live region), not every intermediate guess.
+  const predictionText = el('p', { class: 'readout', id: 'mnist-prediction' });
+  const announcement = el('p', { class: 'visually-hidden', id: 'mnist-announce', 'aria-live': 'polite' });
   const bars = el('div', { class: 'bars', id: 'mnist-probabilities' });
   // What the network receives: the drawing fitted into 20 × 20 and centred by mass in 28 × 28.
   const inputPreview = el('canvas', { class: 'digit-preview', id: 'mnist-input', width: 28, height: 28, role: 'img', 'data-i18n-aria-label': 'mnist.draw.input' });
@@ -156,15 +159,18 @@ export function mountMnist(): void {
       'div',
       { class: 'grid even' },
       el('div', {}, padCanvas, el('div', { class: 'buttons' }, clearButton, sampleButton), sampleLabel),
-      el('div', {}, el('figure', { class: 'digit-input' }, inputPreview, el('figcaption', { class: 'note', 'data-i18n': 'mnist.draw.inputCaption' })), predictionText, bars),
+      el('div', {}, el('figure', { class: 'digit-input' }, inputPreview, el('figcaption', { class: 'note', 'data-i18n': 'mnist.draw.inputCaption' })), predictionText, announcement, bars),
     ),
   );
   let probabilities: number[] | null = null;
   let lastPredict = 0;
+  /** Whether the prediction on its way answers a finished stroke (the one worth announcing). */
+  let announceNext = false;
   const pad = new DigitPad(padCanvas, (final) => {
     const now = performance.now();
     if (!final && now - lastPredict < 120) return;
     lastPredict = now;
+    announceNext = final;
     const pixels = pad.pixels();
     paintDigit(inputPreview, pixels);
     send({ type: 'predict', pixels });
@@ -198,6 +204,10 @@ export function mountMnist(): void {
     const best = p.indexOf(Math.max(...p));
     predictionText.textContent = (trained ? '' : t('mnist.draw.untrained') + ' ') + t('mnist.draw.prediction', { digit: best, p: fmt(p[best]!, 3) });
     predictionText.dataset.digit = String(best);
+    if (announceNext) {
+      announcement.textContent = predictionText.textContent;
+      announceNext = false;
+    }
     bars.replaceChildren(
       el('h4', {}, t('mnist.draw.probabilities')),
       ...p.map((v, k) =>
