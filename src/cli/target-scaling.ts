@@ -5,7 +5,7 @@
  * saved model, its exports and every figure computed from it are then in the target's units,
  * with nothing to remember at prediction time.
  */
-import { Dense, type Sequential } from '../node.js';
+import { Dense, Tensor, type Sequential } from '../node.js';
 import type { Preprocessing } from './data-source.js';
 
 /** Undo the target scaling inside the model's output layer; no-op when the target was not scaled. */
@@ -20,4 +20,23 @@ export function foldTargetScaling(model: Sequential, pre: Preprocessing): void {
   for (let i = 0; i < kernel.length; i++) kernel[i] = kernel[i]! * scaling.std;
   const bias = last.bias.data;
   for (let i = 0; i < bias.length; i++) bias[i] = bias[i]! * scaling.std + scaling.mean;
+}
+
+/** The inverse of foldTargetScaling: the output layer back in standard units (to continue training elsewhere). */
+export function unfoldTargetScaling(model: Sequential, pre: Preprocessing): void {
+  const scaling = pre.targetScaling;
+  if (scaling === null || scaling === undefined) return;
+  const last = model.layers.at(-1);
+  if (!(last instanceof Dense) || last.kernel === null || last.bias === null) return;
+  const kernel = last.kernel.data;
+  for (let i = 0; i < kernel.length; i++) kernel[i] = kernel[i]! / scaling.std;
+  const bias = last.bias.data;
+  for (let i = 0; i < bias.length; i++) bias[i] = (bias[i]! - scaling.mean) / scaling.std;
+}
+
+/** Targets in the standard units training uses, (y - mean) / std; y itself when the target was not scaled. */
+export function scaledTargets(y: Tensor, pre: Preprocessing): Tensor {
+  const scaling = pre.targetScaling;
+  if (scaling === null || scaling === undefined) return y;
+  return new Tensor(Float32Array.from(y.data, (v) => (v - scaling.mean) / scaling.std), y.shape);
 }

@@ -17,6 +17,7 @@ import { loadSavedRun, modelInRun } from '../saved-model.js';
 import { prepareRun } from '../session.js';
 import * as v from '../values.js';
 import { preprocessingDescription } from '../export-preprocessing.js';
+import { scaledTargets, unfoldTargetScaling } from '../target-scaling.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
 const EXAMPLES = `
@@ -126,7 +127,11 @@ async function exportPytorch(flags: Record<string, unknown>, out: string, force:
   const { settings } = saved;
   const run = await prepareRun(settings);
   checkSameData(location, saved.preprocessing, run.data.preprocessing);
-  if (weights === 'current') copyWeights(saved.model, run.model);
+  if (weights === 'current') {
+    copyWeights(saved.model, run.model);
+    // The saved model predicts in the target's units; train.py continues in the standard units training used.
+    unfoldTargetScaling(run.model, run.data.preprocessing);
+  }
 
   // NOTE: the run's shuffling generator, seeded as gradiente train seeds it (train.ts); each
   // epoch draws one permutation. The same-trajectory test fails if the two ever part.
@@ -149,7 +154,8 @@ async function exportPytorch(flags: Record<string, unknown>, out: string, force:
       xValidation: slice(run.data.xTrain, nTrain, n),
       yValidation: slice(run.yTrain, nTrain, n),
       xTest: run.data.xTest,
-      yTest: run.yTest,
+      // Standard units, like the training targets (the import folds the scaling back into the last layer).
+      yTest: scaledTargets(run.yTest, run.data.preprocessing),
     },
     batchSize: run.batchSize,
     epochs: settings.epochs,

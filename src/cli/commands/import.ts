@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { importModel, importPytorchProject, isPytorchProject, saveModel } from '../../node.js';
 import { processConsole, type Console } from '../console.js';
 import { exportedTrainingRecord } from '../export-preprocessing.js';
+import type { Preprocessing } from '../data-source.js';
+import { foldTargetScaling } from '../target-scaling.js';
 import * as v from '../values.js';
 import { addCommonOptions, flagsGiven } from './common.js';
 
@@ -60,6 +62,9 @@ export async function importCommand(flags: Record<string, unknown>, console: Con
  */
 async function importPytorch(from: string, out: string | null, json: boolean, console: Console): Promise<number> {
   const { model, path, trainingConfig, lossOptions } = await importPytorchProject(from);
+  // train.py trained on the standardized target (as gradiente train does): the last layer takes back its units.
+  const pre = (trainingConfig as { preprocessing?: Preprocessing } | undefined)?.preprocessing;
+  if (pre !== undefined) foldTargetScaling(model, pre);
   const saved =
     out === null
       ? null
