@@ -4,6 +4,7 @@
  * semicolons with decimal commas, a 0/1 label, labels 1..3, a date column). Every test checks
  * the exact header lines (the decision and why), and that something was learned.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -256,4 +257,23 @@ describe('early stopping in the command', () => {
     expect(last).not.toMatch(/^Restored:/m);
     expect(last).toMatch(/^early stopping: val_loss has not improved for 2 epochs \(best [\d.e-]+ at epoch \d+\)$/m);
   });
+});
+
+describe('a regression table through PyTorch and back', () => {
+  const PYTHON = '/usr/bin/python3';
+  const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasTorch)('train.py trains in the standard units gradiente trained in; the imported model evaluates as the original', async () => {
+    const { run } = await train('fechas-torch', ['--data', `csv:${TABLES}/consumo-fechas.csv`, '--target', 'consumo', '--epochs', '5', '--quiet']);
+    const project = path.join(dir, 'fechas-torch-project');
+    expect((await runCli(['export', '--model', run, '--format', 'pytorch', '--out', project])).code).toBe(0);
+    const trained = spawnSync(PYTHON, ['train.py'], { cwd: project, encoding: 'utf8', timeout: 300_000 });
+    expect(trained.status, trained.stderr).toBe(0);
+    const back = path.join(dir, 'fechas-from-torch');
+    expect((await runCli(['import', '--from', project, '--out', back])).code).toBe(0);
+    const original = JSON.parse((await runCli(['evaluate', '--model', run, '--json'])).stdout) as { mae: number };
+    const imported = JSON.parse((await runCli(['evaluate', '--model', back, '--json'])).stdout) as { mae: number };
+    // Same trajectory in float32 on both sides: the same error, in the target's units (about 2-10, not 0.1-1 standard deviations).
+    expect(imported.mae).toBeCloseTo(original.mae, 3);
+    expect(original.mae).toBeGreaterThan(1);
+  }, 300_000);
 });
