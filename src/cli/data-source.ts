@@ -15,8 +15,8 @@ import {
   loadIdxDataset,
   loadMnist,
   Random,
-  slice,
   splitIndices,
+  takeRows,
   standardize,
   syntheticDatasets,
   Tensor,
@@ -221,16 +221,16 @@ export async function loadData(spec: DataSpec, options: DataOptions): Promise<Lo
     }
     case 'fashion-mnist': {
       const set = loadFashionMnist(spec.dir);
-      const [xTrain, yTrain] = limit(set.xTrain, set.yTrain, options.samples);
+      const [xTrain, yTrain] = draw(set.xTrain, set.yTrain, options.samples, options.seed);
       // Keep the test set in proportion when training on a subset, so quick runs stay quick.
       const testCount = options.samples === undefined ? set.xTest.shape[0]! : Math.min(set.xTest.shape[0]!, Math.max(1, Math.ceil(options.samples / 4)));
-      const [xTest, yTest] = limit(set.xTest, set.yTest, testCount);
+      const [xTest, yTest] = draw(set.xTest, set.yTest, testCount, options.seed);
       return images(`Fashion-MNIST (${spec.dir})`, xTrain, yTrain, xTest, yTest, 10, set.classNames);
     }
     case 'idx': {
       const set = loadIdxDataset(spec.images, spec.labels, { maxClasses: options.maxClasses ?? DEFAULT_MAX_CLASSES });
       const numClasses = maxLabel(set.labels) + 1;
-      const [x, y] = limit(set.x, set.labels, options.samples === undefined ? undefined : Math.ceil(options.samples / (1 - options.testSplit)));
+      const [x, y] = draw(set.x, set.labels, options.samples === undefined ? undefined : Math.ceil(options.samples / (1 - options.testSplit)), options.seed);
       const split = trainTestSplit(x, y, { testSize: options.testSplit, seed: options.seed, stratify: true });
       return images(`IDX files ${spec.images}, ${spec.labels}`, split.xTrain, split.yTrain, split.xTest, split.yTest, numClasses, null);
     }
@@ -411,11 +411,16 @@ function finish(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTe
   };
 }
 
-/** The first `count` rows (all of them when count is undefined or larger). */
-function limit(x: Tensor, y: Tensor, count: number | undefined): [Tensor, Tensor] {
+/**
+ * `count` rows drawn at random, stratified by class (all of them when count is undefined or
+ * larger): a file sorted by class must not give a subset of one class. Kept in file order.
+ */
+function draw(x: Tensor, y: Tensor, count: number | undefined, seed: number): [Tensor, Tensor] {
   const n = x.shape[0]!;
   if (count === undefined || count >= n) return [x, y];
-  return [slice(x, 0, count), slice(y, 0, count)];
+  const labels = Int32Array.from(y.data);
+  const chosen = splitIndices(n, { testSize: count, seed, ...(canStratifyLabels(labels) ? { labels } : {}) }).test.sort();
+  return [takeRows(x, chosen), takeRows(y, chosen)];
 }
 
 function maxLabel(labels: Tensor): number {

@@ -1,5 +1,6 @@
 /** Data: loaders, splits and scaling, synthetic sets, built-in MNIST, CSV / JSON / IDX parsing (all browser-safe). */
 export { DataLoader, type DataLoaderOptions, type Batch } from './dataloader.js';
+export { takeRows } from './rows.js';
 export {
   trainTestSplit,
   splitIndices,
