@@ -60,6 +60,10 @@ describe('gradiente train on real tables', () => {
     expect(line).toBe(`error: ${TABLES}/penguins-missing.csv: column 'id' holds text with 90 different values in 90 rows (an ID or free text?); leave it out with --drop id, or one-hot encode it anyway with --categorical id`);
     const { stdout } = await train('penguins', ['--data', `csv:${TABLES}/penguins-missing.csv`, '--target', 'species', '--drop', 'id', '--missing', 'median', '--json']);
     expect(testFigures(stdout).accuracy).toBeGreaterThanOrEqual(0.9);
+    // --json says the same decisions in its last object.
+    const end = jsonLines(stdout).at(-1) as { data: { description: string; decisions: string[] } };
+    expect(end.data.decisions[0]).toBe(`Task:     classification, 3 classes from column 'species' (it holds text, e.g. "Adelie")`);
+    expect(end.data.decisions).toContain("Columns:  column 'island': text, one-hot encoded as 3 columns (Biscoe, Dream, Torgersen)");
     const { stdout: talk } = await train('penguins-talk', ['--data', `csv:${TABLES}/penguins-missing.csv`, '--target', 'species', '--drop', 'id', '--missing', 'median', '--epochs', '1']);
     expect(decisions(talk)).toEqual([
       `Task:     classification, 3 classes from column 'species' (it holds text, e.g. "Adelie")`,

@@ -415,6 +415,8 @@ async function runTraining(session: Session, options: { writeConfig: boolean }):
         test: evaluation?.metrics ?? null,
         stopped,
         weightsChecksum: outputs.checksum,
+        // What was decided about the data without being asked (the header lines of the other modes).
+        data: { description: data.description, decisions: data.notes },
       }),
     );
   } else if (talk) {
