@@ -317,7 +317,12 @@ function planColumn(
     return { name, kind: 'category', categories, fill: null };
   }
   const firstText = present.find((i) => parseNumber(cellAt(table, i, j), decimal) === null);
-  if (firstText === undefined) return { name, kind: 'number', fill: null };
+  if (firstText === undefined) {
+    if (looksLikeRowNumber(table, j, present, decimal)) {
+      decisions.push(`column '${name}' counts the rows (${parseNumber(cellAt(table, present[0]!, j), decimal)}, ${parseNumber(cellAt(table, present[1]!, j), decimal)}, …): it is used as a feature like any number, though an ID predicts nothing; ${spell('drop', name)} leaves it out`);
+    }
+    return { name, kind: 'number', fill: null };
+  }
   if (present.every((i) => yearOf(cellAt(table, i, j)) !== null)) {
     decisions.push(`column '${name}': dates (e.g. ${describeCell(cellAt(table, present[0]!, j))}), used as the year; ${spell('drop', name)} leaves them out`);
     return { name, kind: 'year', fill: null };
@@ -341,6 +346,19 @@ function planColumn(
   }
   decisions.push(`column '${name}': text, one-hot encoded as ${categories.length} columns (${list(categories)})`);
   return { name, kind: 'category', categories, fill: null };
+}
+
+/** Whole numbers going up by one on every row (1, 2, 3, ...): a saved row index or an ID, not a measurement. */
+function looksLikeRowNumber(table: CellTable, j: number, present: readonly number[], decimal: '.' | ','): boolean {
+  if (present.length < 3) return false;
+  let previous = parseNumber(cellAt(table, present[0]!, j), decimal)!;
+  if (!Number.isInteger(previous)) return false;
+  for (let k = 1; k < present.length; k++) {
+    const value = parseNumber(cellAt(table, present[k]!, j), decimal)!;
+    if (value !== previous + 1) return false;
+    previous = value;
+  }
+  return true;
 }
 
 /** A category cell's name: numbers written canonically ("1.0" and "1" are one category). */

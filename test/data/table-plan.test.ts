@@ -47,6 +47,12 @@ describe('column roles', () => {
     expect(coded.featureNames).toEqual(['code=1', 'code=2']);
   });
 
+  it('a numeric column that counts the rows is said (it is an ID, not a measurement)', () => {
+    const d = parseCsv('row,a,y\n1,0.5,0\n2,0.7,1\n3,0.1,0\n4,0.3,1\n', { target: 'y' });
+    expect(d.decisions).toEqual([`column 'row' counts the rows (1, 2, …): it is used as a feature like any number, though an ID predicts nothing; drop: 'row' leaves it out`]);
+    expect(parseCsv('row,a,y\n1,0.5,0\n3,0.7,1\n2,0.1,0\n4,0.3,1\n', { target: 'y' }).decisions).toEqual([]);
+  });
+
   it('a text column with many different values is an ID or free text: an error with both ways out', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `name${i},${i % 2}`).join('\n');
     expect(() => parseCsv(`name,y\n${rows}\n`, { target: 'y' }, 'n.csv')).toThrow(
