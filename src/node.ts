@@ -5,7 +5,7 @@
 export * from './index.js';
 export { initNativeBackend, nativeBackendInfo, nativeBackendStatus, type NativeBackendOptions, type NativeBackendInfo, type NativeBackendStatus } from './node/native.js';
 export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type FashionMnist } from './node/idx.js';
-export { loadCsv } from './node/csv.js';
+export { loadCsv, loadCsvStreaming } from './node/csv.js';
 export { streamCsvTable, type StreamCsvOptions, type StreamedCsv } from './node/csv-stream.js';
 export { loadJsonRecords } from './node/json.js';
 export { saveModel, loadModel, readModelInfo, type SaveModelOptions, type LoadModelOptions, type SavedModelFiles } from './node/model-files.js';

@@ -78,3 +78,19 @@ describe('streamCsvTable', () => {
     expect(m.retained).toBeLessThan(m.text);
   }, 180_000);
 });
+
+describe('loadCsvStreaming (the library form)', () => {
+  it('gives the same dataset as loadCsv', async () => {
+    const text = 'colour;size;y\nred;1,5;a\nblue;2;b\nred;NA;a\n';
+    const p = file('lib.csv', text);
+    const { loadCsv, loadCsvStreaming } = await import('../../src/node.js');
+    const options = { target: 'y', delimiter: ';', decimal: ',' as const, missing: 'mean' as const };
+    const streamed = await loadCsvStreaming(p, options);
+    const whole = loadCsv(p, options);
+    expect(streamed.featureNames).toEqual(whole.featureNames);
+    expect(Array.from(streamed.x.data)).toEqual(Array.from(whole.x.data));
+    expect(Array.from(streamed.y.data)).toEqual(Array.from(whole.y.data));
+    expect(streamed.decisions).toEqual(whole.decisions);
+    await expect(loadCsvStreaming(p, { target: 'y', delimeter: ';' } as never)).rejects.toThrow(/did you mean delimiter\?/);
+  });
+});
