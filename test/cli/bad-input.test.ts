@@ -62,7 +62,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['activations that do not match the layers', () => ['train', '--data', 'xor', '--layers', '4,4', '--activation', 'relu,tanh,relu'], /^error: --activation lists 3 activations for 2 hidden layers/],
   ['config file with an unknown setting', () => ['train', '--config', path.join(dir, 'typo.json')], /^error: --config .*typo\.json: unknown setting "epochz" \(did you mean 'epochs'\?\)/],
   ['config file that is not JSON', () => ['train', '--config', path.join(dir, 'broken.json')], /^error: --config .*broken\.json: is not valid JSON/],
-  ['unknown backend', () => ['train', '--data', 'xor', '--backend', 'gpu'], /^error: --backend: unknown backend 'gpu'; choose one of: auto, wasm, js$/],
+  ['unknown backend', () => ['train', '--data', 'xor', '--backend', 'gpu'], /^error: --backend: unknown backend 'gpu'; choose one of: auto, native, wasm, js$/],
   ['--quiet with --json', () => ['train', '--quiet', '--json'], /^error: --quiet and --json contradict each other/],
   ['compare without a list', () => ['compare', '--data', 'xor'], /^error: compare needs a list of values for one setting/],
   ['compare with two lists', () => ['compare', '--lr', '0.1,1', '--batch-size', '1,2'], /^error: compare varies one setting at a time.*--batch-size and --lr$/],
