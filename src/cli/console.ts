@@ -7,6 +7,8 @@ import { Writable } from 'node:stream';
 export interface Console {
   out(line: string): void;
   warn(message: string): void;
+  /** A line that says what the command is doing but is not its result (stderr): keeps --json's stdout pure JSON. */
+  note(line: string): void;
   /** stdout is an interactive terminal (progress bars make sense). */
   readonly isTTY: boolean;
   readonly stdout: NodeJS.WritableStream;
@@ -38,6 +40,7 @@ function guardedStdout(): Writable {
 export const processConsole: Console = {
   out: (line) => void guardedStdout().write(`${line}\n`),
   warn: (message) => void process.stderr.write(`warning: ${message}\n`),
+  note: (line) => void process.stderr.write(`${line}\n`),
   get isTTY() {
     return process.stdout.isTTY === true;
   },

@@ -3,7 +3,8 @@
  * file, and flags — flags win over the file, the file over the defaults. Every value is
  * checked here, before anything is loaded or written, so a typo costs nothing.
  */
-import { readFileSync } from 'node:fs';
+import { readDataFile } from '../node/files.js';
+import { DataFormatError } from '../errors.js';
 import { DEFAULT_MAX_CLASSES, MISSING_POLICIES, optimizerNames, type MissingPolicy, type OptimizerName } from '../node.js';
 import { CliError } from './errors.js';
 import { didYouMean } from './suggest.js';
@@ -132,15 +133,18 @@ export function flagOf(key: string): string {
   return TRAIN_OPTIONS.find((o) => o.key === key)?.flag.split(' ')[0]!.replace('--no-', '--') ?? `--${key}`;
 }
 
+/** A config file is a page of settings; anything near this size is not one. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 /** A config file's object: keys in camelCase ("batchSize") or as the flag ("batch-size"). */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Through the data-file checks: a FIFO or /dev/zero as --config is refused, not waited on.
+    text = readDataFile(path, '', MAX_CONFIG_BYTES).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new CliError(`--config ${path}: cannot read it (${why})`);
+    if (error instanceof DataFormatError) throw new CliError(`--config ${error.message}`);
+    throw error;
   }
   let value: unknown;
   try {

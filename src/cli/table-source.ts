@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { readSync, closeSync } from 'node:fs';
 import { csvTable, detectDecimal, detectDelimiter, jsonTable, readCsvCells, streamCsvTable, type CellTable } from '../node.js';
-import { readDataFile } from '../node/files.js';
+import { openDataFile, readDataFile } from '../node/files.js';
 
 export interface TableFile {
   /** The path as given, and resolved (stored in a run so evaluate works from another directory). */
@@ -73,12 +73,9 @@ export interface StreamOptions {
 
 /** The first bytes of a file, cut at the last line end: enough to detect the delimiter and decimal mark. */
 function sample(file: string, bytes = 256 * 1024): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return ''; // the streaming reader names the file and the reason
-  }
+  // The checks every data file gets (regular file, size limit) before the first byte: a FIFO
+  // or /dev/zero given as csv:PATH, typed or recorded in a run, is one error line, not a hang.
+  const { fd } = openDataFile(file);
   try {
     const buffer = Buffer.alloc(bytes);
     const read = readSync(fd, buffer, 0, bytes, 0);

@@ -7,10 +7,11 @@
  * table rules of src/data/table-plan.ts apply unchanged. Node-only.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { checkHeader } from '../data/csv.js';
 import { DataFormatError } from '../errors.js';
+import { MAX_DATA_FILE_BYTES, openDataFile } from './files.js';
 import type { Cell, CellTable } from '../data/table.js';
 import { parseNumber, shortText } from '../data/table-plan.js';
 
@@ -20,6 +21,8 @@ export interface StreamCsvOptions {
   decimal: '.' | ',';
   /** Columns kept as text even when their cells are numbers (one-hot encoded by name). */
   textColumns?: readonly string[];
+  /** The most bytes the file may have (default MAX_DATA_FILE_BYTES, as for every data file). */
+  maxBytes?: number;
   /** Called now and then while reading: bytes read so far, and the file's size. */
   onProgress?: (bytesRead: number, bytesTotal: number) => void;
 }
@@ -81,20 +84,22 @@ function grow<T extends Float32Array | Int32Array>(array: T, needed: number): T 
 
 /** Read a CSV file as it streams into a column store (header row required). */
 export async function streamCsvTable(path: string, options: StreamCsvOptions): Promise<StreamedCsv> {
-  let total: number;
-  try {
-    total = (await fs.stat(path)).size;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFormatError(`${path}: cannot read it (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
-  }
+  // The checks every data file gets, on the descriptor that is then read: a FIFO, a device
+  // (/dev/zero) or a directory is refused before a byte is read, instead of hanging or never ending.
+  const maxBytes = options.maxBytes ?? MAX_DATA_FILE_BYTES;
+  const { fd, size: total } = openDataFile(path, '', maxBytes);
   const hash = createHash('sha256');
-  const input = createReadStream(path);
+  // At most maxBytes + 1 bytes, so a file that grows while it is read still meets the limit.
+  const input = createReadStream('', { fd, autoClose: true, start: 0, end: maxBytes });
   let bytesRead = 0;
   let nextReport = 0;
   input.on('data', (chunk) => {
     hash.update(chunk as Buffer);
     bytesRead += (chunk as Buffer).length;
+    if (bytesRead > maxBytes) {
+      input.destroy(new DataFormatError(`${path}: cannot read it (it grew past the ${maxBytes} bytes a data file may have while being read)`));
+      return;
+    }
     if (options.onProgress && bytesRead >= nextReport) {
       options.onProgress(bytesRead, total);
       nextReport = bytesRead + Math.max(total / 10, 1);
@@ -134,7 +139,12 @@ export async function streamCsvTable(path: string, options: StreamCsvOptions): P
     }
   } catch (error) {
     if (error instanceof CsvError) throw new DataFormatError(`${path}: ${error.message}`);
+    if (typeof (error as NodeJS.ErrnoException).code === 'string' && !(error instanceof DataFormatError)) {
+      throw new DataFormatError(`${path}: cannot read it (${(error as Error).message})`);
+    }
     throw error;
+  } finally {
+    input.destroy(); // closes the file when reading stopped early (a bad row); a no-op after the end
   }
   if (columnNames === null) throw new DataFormatError(`${path}: the file is empty; expected a header row of column names, then one row per sample`);
   if (n === 0) throw new DataFormatError(`${path}: has a header (line ${headerLine}) but no data rows; add one row per sample below it`);

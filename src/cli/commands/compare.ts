@@ -13,7 +13,8 @@ import { architecture, count, gradientDescentKind, learningRateText, weightsAreF
 import { CliError } from '../errors.js';
 import { evaluateModel } from '../evaluation.js';
 import { foldTargetScaling } from '../target-scaling.js';
-import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { claimNewFolder } from '../run-folder.js';
 import { formatValues, ProgressPrinter, type ProgressMode } from '../progress.js';
 import { ClockRecorder, GradientNormRecorder, type HistoryJson } from '../recorders.js';
 import { renderCompareReport, type CompareRun } from '../report/compare-report.js';
@@ -106,8 +107,11 @@ export async function compare(flags: Record<string, unknown>, console: Console):
   // Check every run's settings before the first one starts: a bad value fails at once.
   const runSettings = values.map((value) => resolveSettings({ file: { ...defaults, ...file, [key]: value }, fileName, flags: { ...flags, [key]: value } }));
   const display = resolveDisplay(file, flags, fileName);
-  const outDir = typeof flags.out === 'string' ? flags.out : await freeDirectory(timestampedRunDir('runs').replace(/([^/\\]+)$/, 'compare-$1'));
-  if (!(await isEmptyOrMissing(outDir))) throw new CliError(`--out ${outDir} already holds files; choose another directory`);
+  // The default folder is named when the command starts but claimed (created by mkdir, or
+  // -2, -3, ... when taken) only when there is something to write: two started in the same
+  // second never share one, and a run that fails leaves no empty folder behind.
+  const defaultDir = timestampedRunDir('runs').replace(/([^/\\]+)$/, 'compare-$1');
+  if (typeof flags.out === 'string' && !(await isEmptyOrMissing(flags.out))) throw new CliError(`--out ${flags.out} already holds files; choose another directory`);
   const mode: ProgressMode = display.quiet ? 'quiet' : display.json ? 'json' : console.isTTY ? 'bar' : 'lines';
   const talk = mode === 'bar' || mode === 'lines';
   const variable = VARIABLE[key]!;
@@ -173,6 +177,7 @@ export async function compare(flags: Record<string, unknown>, console: Console):
     ...(dataPlot !== undefined ? { data: dataPlot } : {}),
     footer: `gradiente ${version} · written ${new Date().toISOString()} · self-contained: charts by Chart.js, inlined`,
   });
+  const outDir = typeof flags.out === 'string' ? flags.out : await claimNewFolder(defaultDir);
   await writeFileAtomic(path.join(outDir, 'report.html'), html);
   await writeJsonAtomic(path.join(outDir, 'results.json'), { varied: key, values, settings: runSettings, runs });
   if (mode !== 'json') console.out(`${talk ? '\n' : ''}Report: ${path.join(outDir, 'report.html')}`);

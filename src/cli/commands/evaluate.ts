@@ -99,10 +99,13 @@ function leftOutText(count: number): string {
 export async function evaluate(flags: Record<string, unknown>, console: Console): Promise<number> {
   await useBackend(typeof flags.backend === 'string' ? flags.backend : 'auto');
   const saved = await loadSavedRun(flags.model as string);
-  // A path the run recorded decides what is read only when --data is left out, and is said before it is read.
-  if (flags.json !== true && typeof flags.data !== 'string') {
+  // A path the run recorded decides what is read only when --data is left out, and is said
+  // before it is read; with --json on stderr, so stdout stays the one result object.
+  if (typeof flags.data !== 'string') {
     const recorded = saved.preprocessing.split?.file ?? saved.settings.data;
-    console.out(`Reading:  ${recorded} (the data recorded in ${saved.modelDir}, since --data was not given)`);
+    const line = `Reading:  ${recorded} (the data recorded in ${saved.modelDir}, since --data was not given)`;
+    if (flags.json === true) console.note(line);
+    else console.out(line);
   }
   const { x, y, what } = await evaluationData(saved, flags);
   const pre = saved.preprocessing;

@@ -5,7 +5,8 @@ import { schedule, type Callback, type Logs, type TrainingContext } from '../../
 import { packageVersion, processConsole, type Console } from '../console.js';
 import { architecture } from '../describe.js';
 import { CliError } from '../errors.js';
-import { freeDirectory, isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { isEmptyOrMissing, timestampedRunDir, writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { claimNewFolder } from '../run-folder.js';
 import { analyseRangeTest, DIVERGENCE_FACTOR, runningAverage } from '../lr-range.js';
 import { formatNumber } from '../progress.js';
 import { renderPage } from '../report/page.js';
@@ -53,8 +54,11 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
   const file = fileName === null ? {} : readConfigFile(fileName);
   for (const key of SKIP) delete file[key];
   const settings = resolveSettings({ file, fileName, flags: { ...flags, validationSplit: 0 } });
-  const outDir = typeof flags.out === 'string' ? flags.out : await freeDirectory(timestampedRunDir('runs').replace(/([^/\\]+)$/, 'lr-find-$1'));
-  if (!(await isEmptyOrMissing(outDir))) throw new CliError(`--out ${outDir} already holds files; choose another directory`);
+  // The default folder is named when the command starts but claimed (created by mkdir, or
+  // -2, -3, ... when taken) only when there is something to write: two started in the same
+  // second never share one, and a run that fails leaves no empty folder behind.
+  const defaultDir = timestampedRunDir('runs').replace(/([^/\\]+)$/, 'lr-find-$1');
+  if (typeof flags.out === 'string' && !(await isEmptyOrMissing(flags.out))) throw new CliError(`--out ${flags.out} already holds files; choose another directory`);
 
   const run = await prepareRun({ ...settings, epochs: 1 });
   for (const w of run.warnings) console.warn(w);
@@ -122,6 +126,7 @@ export async function lrFind(flags: Record<string, unknown>, console: Console): 
     },
     `gradiente ${version} · written ${new Date().toISOString()} · self-contained: charts by Chart.js, inlined`,
   );
+  const outDir = typeof flags.out === 'string' ? flags.out : await claimNewFolder(defaultDir);
   await writeFileAtomic(path.join(outDir, 'report.html'), html);
   await writeJsonAtomic(path.join(outDir, 'lr-find.json'), { settings, startLr, endLr, steps, ...result });
   if (!talk) {
