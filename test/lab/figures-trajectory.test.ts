@@ -90,6 +90,30 @@ describe('named states instead of "descending…" until the limit', () => {
     expect(run('autompg', 'sgd', 0.1).outcome).toBe('converged');
   });
 
+  test('"several wells" at η = 0.01: the slow creep into the nearer well is named flat (a local minimum), not stalled', () => {
+    for (const lr of [0.01, 0.003]) {
+      const r = run('wells', 'sgd', lr);
+      expect(r.outcome).toBe('flat');
+      // It settled in the well near (-0.9, 1.4), not the deepest one near (1.2, 0.8).
+      const [w1, w2] = r.descent.path.at(-1)!;
+      expect(Math.hypot(w1 + 0.84, w2 - 1.31)).toBeLessThan(0.05);
+    }
+    // The same start with a larger η reaches the same well and was already named flat.
+    expect(run('wells', 'sgd', 0.1).outcome).toBe('flat');
+  });
+
+  test('the classifier alone: a geometric creep whose loss float32 can no longer lower is settling, not stalled', () => {
+    const base = { gradientNorm: 0.01, lossRange: [-1, 3] as const, domainSize: 6, exactGradient: true, adaptive: false };
+    // Steps shrink by 2 % each and keep their direction; the loss ties and wobbles by an ulp.
+    const path = Array.from({ length: 60 }, (_, k) => [1 - 0.98 ** k, 0] as const);
+    const losses = path.map((_, k) => -0.5 + (k % 3 === 0 ? 6e-8 : 0));
+    expect(classifyTrajectory({ ...base, losses, path })).toBe('flat');
+    expect(classifyTrajectory({ ...base, losses: losses.map((l) => l - 0.5), path })).toBe('converged');
+    // Steps of constant length that make no progress are still stalled.
+    const still = Array.from({ length: 60 }, (_, k) => [k * 0.01, 0] as const);
+    expect(classifyTrajectory({ ...base, losses, path: still })).toBe('stalled');
+  });
+
   test('the classifier alone: a straight path that keeps falling is running; a flat loss with reversing steps oscillates', () => {
     const base = { gradientNorm: 1, lossRange: [0, 10] as const, domainSize: 6, exactGradient: true, adaptive: false };
     const falling = Array.from({ length: 60 }, (_, k) => 5 - k * 0.05);

@@ -65,6 +65,22 @@ function stillFalling(values: readonly number[], low: number, share: number, noi
   return dropped(Math.min(...early), Math.min(...late)) || dropped(Math.max(...early), Math.max(...late));
 }
 
+/**
+ * Is the path closing in on a point? Its steps keep their direction (almost no reversals) and the
+ * later half of them are shorter than the earlier half: gradient descent with a small η near a
+ * minimum, where each step shrinks by a constant factor.
+ */
+export function settling(path: readonly (readonly [number, number])[]): boolean {
+  if (path.length < 4) return false;
+  const lengths: number[] = [];
+  for (let k = 1; k < path.length; k++) lengths.push(Math.hypot(path[k]![0] - path[k - 1]![0], path[k]![1] - path[k - 1]![1]));
+  const half = Math.floor(lengths.length / 2);
+  const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+  const early = sum(lengths.slice(0, half)) / half;
+  const late = sum(lengths.slice(half)) / (lengths.length - half);
+  return reversalShare(path) < 0.2 && late < 0.95 * early;
+}
+
 /** Share of consecutive step pairs that point in opposite directions (negative dot product). */
 export function reversalShare(path: readonly (readonly [number, number])[]): number {
   let pairs = 0;
@@ -99,7 +115,12 @@ export function classifyTrajectory(t: Trajectory): Outcome {
     return stillFalling(t.losses.slice(n - NOISY_WINDOW), low, 0.01, true) ? 'running' : 'noisy';
   }
   if (n <= WINDOW) return 'running';
-  if (stillFalling(t.losses.slice(n - WINDOW), low, 1e-3, false)) return 'running';
+  const recent = t.losses.slice(n - WINDOW);
+  if (stillFalling(recent, low, 1e-3, false)) return 'running';
+  // A small η creeping into a minimum lowers the loss by less than float32 can show (the loss
+  // ties and wobbles by an ulp) while the gradient is still above the flat test. The path still
+  // says what is happening: steps in one direction, each shorter than the last, settling on a point.
+  if (!t.adaptive && settling(t.path.slice(t.path.length - WINDOW))) return loss - low < 0.02 * span ? 'converged' : 'flat';
   if (t.adaptive) return 'hovering';
   return reversalShare(t.path.slice(t.path.length - WINDOW)) > 0.8 ? 'oscillating' : 'stalled';
 }
