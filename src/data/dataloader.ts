@@ -11,6 +11,7 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { generatorFor, type Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOptionKeys } from '../options.js';
 import { numRows, takeRange, takeRows } from './rows.js';
 
 export interface DataLoaderOptions {
@@ -46,6 +47,8 @@ export class DataLoader implements Iterable<Batch> {
   private readonly random: Random;
 
   constructor(x: Tensor, y: Tensor | null, options: DataLoaderOptions = {}) {
+    // A misspelt key (batch_size, suffle) would otherwise train silently with the default.
+    checkOptionKeys('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed', 'random']);
     const { batchSize = 32, shuffle = true, dropLast = false, seed, random } = options;
     const n = numRows(x, 'DataLoader', 'x');
     if (y !== null && numRows(y, 'DataLoader', 'y') !== n) {

@@ -7,6 +7,7 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { generatorFor, type Random } from '../tensor/random.js';
 import { Tensor, allocate } from '../tensor/tensor.js';
+import { checkOptionKeys } from '../options.js';
 import { numRows, takeRows } from './rows.js';
 
 // ---------------------------------------------------------------- train / test split
@@ -31,6 +32,8 @@ export interface TrainTestSplit {
 }
 
 export function trainTestSplit(x: Tensor, y: Tensor, options: TrainTestSplitOptions = {}): TrainTestSplit {
+  // test_size or testSplit would otherwise split with the default 0.2, silently.
+  checkOptionKeys('trainTestSplit', options, ['testSize', 'shuffle', 'seed', 'random', 'stratify']);
   const { testSize = 0.2, shuffle = true, seed, stratify = false } = options;
   const n = numRows(x, 'trainTestSplit', 'x');
   if (numRows(y, 'trainTestSplit', 'y') !== n) {
@@ -66,6 +69,7 @@ export interface SplitIndicesOptions {
  * for callers that keep rows elsewhere (a table read once, split, and recorded by index).
  */
 export function splitIndices(n: number, options: SplitIndicesOptions = {}): { train: Int32Array; test: Int32Array } {
+  checkOptionKeys('splitIndices', options, ['testSize', 'shuffle', 'seed', 'random', 'labels']);
   const { testSize = 0.2, shuffle = true } = options;
   const nTest = resolveTestCount(testSize, n);
   const random = generatorFor(options.seed, options.random);

@@ -4,6 +4,7 @@
  */
 import { registerModelStore } from '../io/stores.js';
 import { ModelFormatError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { modelFromArtifacts, modelToArtifacts, parseNativeModelJson, type NativeModelJson, type ToArtifactsOptions } from '../io/native.js';
 import { parseJson } from '../io/validate.js';
 import type { NonFinitePolicy } from '../io/weights.js';
@@ -32,6 +33,8 @@ export interface SavedModelFiles {
  * `loadModel` + `fit` continues the training exactly. Replacing an existing model is atomic.
  */
 export async function saveModel(model: Sequential, dir: string, options: SaveModelOptions = {}, io?: ModelDirIo): Promise<SavedModelFiles> {
+  // A misspelt key (include_optimizer) would otherwise save with the default, silently.
+  checkOptionKeys('saveModel', options, ['includeOptimizer', 'includeRandomState', 'trainingConfig', 'lossOptions', 'allowNonFinite']);
   // Serialize first: a model that cannot be saved fails before the directory is touched.
   const { modelJson, weights } = modelToArtifacts(model, options);
   const render = (weightsFile: string): string =>

@@ -3,6 +3,16 @@
  * update = one iteration, counted from 0). Each is plain data plus `at()`, so it can be saved.
  */
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
+
+/** The keys each schedule type reads: any other key is a mistake (decay_steps, gama), named. */
+const SCHEDULE_KEYS: Readonly<Record<ScheduleConfig['type'], readonly string[]>> = {
+  constant: ['type', 'learningRate'],
+  step: ['type', 'learningRate', 'stepSize', 'gamma'],
+  exponential: ['type', 'learningRate', 'decaySteps', 'decayRate'],
+  cosine: ['type', 'learningRate', 'decaySteps', 'alpha'],
+  warmup: ['type', 'warmupSteps', 'after'],
+};
 
 export type ScheduleConfig =
   | { type: 'constant'; learningRate: number }
@@ -24,6 +34,11 @@ function positive(name: string, v: number, allowZero = false): number {
 }
 
 export function schedule(config: ScheduleConfig): LearningRateSchedule {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ValueError(`learning-rate schedule: expected an object like { type: 'step', learningRate: 0.1, stepSize: 100, gamma: 0.5 }, got ${Array.isArray(config) ? 'an array' : String(config)}`);
+  }
+  const keys = Object.hasOwn(SCHEDULE_KEYS, config.type) ? SCHEDULE_KEYS[config.type] : undefined;
+  if (keys !== undefined) checkOptionKeys(`learning-rate schedule '${config.type}'`, config, keys);
   switch (config.type) {
     case 'constant': {
       const lr = positive('learningRate', config.learningRate);
