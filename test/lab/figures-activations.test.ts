@@ -7,6 +7,8 @@ import { binaryCrossentropy, circles, Dense, manualSeed, Sequential, tensor } fr
 import { deadUnits, inputGrid } from '../../lab/src/activations/dead-units.js';
 import { iterate, makeRun, relativeNorms } from '../../lab/src/activations/deep-runs.js';
 import { lossTrend } from '../../lab/src/common/loss-trend.js';
+import { deepActivations, type DeepActivation } from '../../lab/src/activations/deep-runs.js';
+import { en, es } from '../../lab/src/strings/activations.js';
 
 describe('vanishing gradients, like with like', () => {
   const data = circles({ n: 240, noise: 0.08, seed: 3 });
@@ -33,6 +35,41 @@ describe('vanishing gradients, like with like', () => {
     // The last hidden layer is the reference: exactly 1 for both.
     expect(relu.now[9]).toBe(1);
     expect(sigmoid.now[9]).toBe(1);
+  });
+});
+
+describe('the vanishing-gradient prose agrees with the runs it describes', () => {
+  const data = circles({ n: 240, noise: 0.08, seed: 3 });
+  // The page's names for each network (vanishing.ts), as the prose writes them.
+  const written: Record<DeepActivation, RegExp> = { sigmoid: /\bsigmoid/i, tanh: /\btanh\b/, relu: /\bReLU\b/, elu: /\bELU\b/, gelu: /\bGELU\b/, swish: /\bSwish\b/ };
+  const outcome = (kind: DeepActivation, depth: number) => {
+    const run = makeRun(kind, depth, data.x, data.y);
+    // As the page does: the gradients before any update first, then training.
+    iterate(run, false);
+    for (let i = 0; i < 1000; i++) iterate(run, true);
+    return lossTrend(run.losses, { window: 50, minDrop: 0.2 });
+  };
+  /** The activations named in the sentence of `text` that starts with `opening`. */
+  const namedIn = (text: string, opening: string): DeepActivation[] => {
+    const start = text.indexOf(opening);
+    expect(start, opening).toBeGreaterThanOrEqual(0);
+    const sentence = text.slice(start, text.indexOf('.', start + opening.length));
+    return deepActivations.filter((kind) => written[kind].test(sentence));
+  };
+
+  test('with 10 layers the networks the text says "do not learn either" are exactly the ones, besides sigmoid, whose loss did not fall; with 6 they learn (es and en)', () => {
+    const failing = deepActivations.filter((kind) => kind !== 'sigmoid' && outcome(kind, 10) === 'didNotFall');
+    expect(outcome('sigmoid', 10)).toBe('didNotFall');
+    expect(failing.length).toBeGreaterThan(0);
+    // The sentence compares them with sigmoid, which it names too.
+    const besidesSigmoid = (kinds: DeepActivation[]) => kinds.filter((kind) => kind !== 'sigmoid');
+    expect(besidesSigmoid(namedIn(es['act.vanishing.text'], 'Con 10 capas'))).toEqual(failing);
+    expect(besidesSigmoid(namedIn(en['act.vanishing.text'], 'With 10 layers'))).toEqual(failing);
+    // "With 6 layers they do learn."
+    for (const kind of failing) expect(outcome(kind, 6), kind).toBe('falling');
+    // And the ones the text says an appreciable share reaches do learn at 10 layers.
+    for (const kind of namedIn(en['act.vanishing.text'], 'With ReLU')) expect(outcome(kind, 10), kind).toBe('falling');
+    expect(namedIn(es['act.vanishing.text'], 'Con ReLU')).toEqual(namedIn(en['act.vanishing.text'], 'With ReLU'));
   });
 });
 
