@@ -40,6 +40,8 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
 
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, FloatArray>([[root, seedData]]);
+  const owner = new ArrayOwnership(seedData);
+  const leafGrads: [Tensor, FloatArray][] = [];
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i]!;
     const g = grads.get(t);
@@ -47,21 +49,65 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
     grads.delete(t);
     const node = t._node;
     if (node === null) {
-      if (t.requiresGrad) accumulateLeaf(t, g);
+      // Stored after the pass: only then is it known whether g is shared with anything.
+      if (t.requiresGrad) leafGrads.push([t, g]);
       continue;
     }
+    owner.forward(t, node.inputs);
     const inputGrads = node.backward(g);
     node.inputs.forEach((input, j) => {
       const gi = inputGrads[j];
-      if (!input.requiresGrad || gi === null || gi === undefined) return;
+      if (gi === null || gi === undefined) return;
+      owner.returned(gi);
+      if (!input.requiresGrad) return;
       const existing = grads.get(input);
       // NOTE: never add in place: a backward closure may hand the same array to several inputs.
-      grads.set(input, existing === undefined ? gi : addArrays(existing, gi));
+      grads.set(input, existing === undefined ? gi : owner.fresh(addArrays(existing, gi)));
     });
     if (!options.retainGraph) {
       t._node = null;
       freedGraphs.add(t);
     }
+  }
+  for (const [t, g] of leafGrads) accumulateLeaf(t, g, owner);
+}
+
+/**
+ * Which gradient arrays of one backward() pass a leaf may keep as its .grad without a copy.
+ * Copying every parameter's gradient into a new zeroed array was a sizeable part of a small
+ * step (batch size 1), so an array is adopted when it is provably the leaf's alone: a
+ * backward closure returned it exactly once in the whole pass (a closure that passes its
+ * incoming gradient on, like add's or reshape's, makes that array seen twice), it is not
+ * the seed the caller passed, and it is no tensor's value (reshape's output shares its
+ * input's data). Anything else is copied, as before. This relies on the contract of
+ * record(): the arrays a closure returns are new or are arrays it was given, never a buffer
+ * it keeps and returns again.
+ */
+class ArrayOwnership {
+  // Weak, so an intermediate gradient or a freed graph's values can still be collected mid-pass.
+  private readonly seen = new WeakMap<FloatArray, number>();
+  private readonly values = new WeakSet<FloatArray>();
+
+  constructor(private readonly seed: FloatArray) {}
+
+  /** The values around one op: a gradient that is one of them must not become a .grad. */
+  forward(out: Tensor, inputs: readonly Tensor[]): void {
+    this.values.add(out.data);
+    for (const input of inputs) this.values.add(input.data);
+  }
+
+  returned(a: FloatArray): void {
+    this.seen.set(a, (this.seen.get(a) ?? 0) + 1);
+  }
+
+  /** An array backward() itself allocated (a sum of two contributions). */
+  fresh(a: FloatArray): FloatArray {
+    this.seen.set(a, 1);
+    return a;
+  }
+
+  adoptable(a: FloatArray): boolean {
+    return a !== this.seed && this.seen.get(a) === 1 && !this.values.has(a);
   }
 }
 
@@ -102,8 +148,13 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-function accumulateLeaf(t: Tensor, g: FloatArray): void {
+function accumulateLeaf(t: Tensor, g: FloatArray, owner: ArrayOwnership): void {
   if (t.grad === null) {
+    const sameType = t.dtype === 'float64' ? g instanceof Float64Array : g instanceof Float32Array;
+    if (sameType && g.length === t.size && owner.adoptable(g)) {
+      t.grad = new Tensor(g, t.shape);
+      return;
+    }
     const owned = allocate(t.dtype, t.size);
     owned.set(g);
     t.grad = new Tensor(owned, t.shape);

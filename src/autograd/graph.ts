@@ -21,7 +21,12 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** The output tensor of an op, wired into the graph when a gradient will be needed. */
+/**
+ * The output tensor of an op, wired into the graph when a gradient will be needed.
+ * `backward` must return, per input, either a new array or one it was given (its incoming
+ * gradient, passed on): backward() may keep a returned array as a parameter's .grad when
+ * nothing else holds it, so a closure must never return a buffer it keeps and reuses.
+ */
 export function record(
   data: FloatArray,
   shape: readonly number[],
