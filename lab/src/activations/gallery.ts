@@ -6,6 +6,7 @@ import { slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { markPoint } from '../loss-functions/marker.js';
+import { numberParam, readParams, updateParams } from '../common/url-state.js';
 
 type Plotted = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'swish';
 const shown: { name: Plotted; title: string; options?: { alpha: number } }[] = [
@@ -20,7 +21,7 @@ const shown: { name: Plotted; title: string; options?: { alpha: number } }[] = [
 const ZS = Float64Array.from({ length: 241 }, (_, i) => -6 + (12 * i) / 240);
 
 export function mountGallery(host: HTMLElement): void {
-  const z = slider({ id: 'act-z', label: 'act.z', min: -6, max: 6, step: 0.1, value: 1 });
+  const z = slider({ id: 'act-z', label: 'act.z', min: -6, max: 6, step: 0.1, value: numberParam(readParams(), 'z', 1, -6, 6) });
   const gallery = el('div', { class: 'gallery' });
   host.append(el('div', { class: 'controls' }, z.root), gallery);
   const cards = shown.map(({ name, title, options }) => {
@@ -63,6 +64,7 @@ export function mountGallery(host: HTMLElement): void {
   });
   function update(): void {
     for (const c of cards) c.show(z.value);
+    updateParams({ z: String(z.value) });
   }
   z.onChange(update);
   onLanguageChange(() => {

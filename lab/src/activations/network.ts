@@ -20,6 +20,7 @@ import { button, select, slider } from '../common/controls.js';
 import { el, fmt, svg } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { deadUnits } from './dead-units.js';
+import { choiceParam, numberParam, readParams, updateParams } from '../common/url-state.js';
 
 type Hidden = 'sigmoid' | 'tanh' | 'relu' | 'elu' | 'gelu' | 'swish';
 const hiddenChoices: Hidden[] = ['sigmoid', 'tanh', 'relu', 'elu', 'gelu', 'swish'];
@@ -44,14 +45,16 @@ function makeModel(activation: Hidden): Sequential {
 }
 
 export function mountNetwork(host: HTMLElement): void {
+  // The settings (not the steps taken) come from the URL when a link carries them.
+  const params = readParams();
   const activation = select<Hidden>({
     id: 'net-activation',
     label: 'act.network.activation',
     choices: hiddenChoices.map((h) => ({ value: h, label: 'act.network.activation' as const })),
-    value: 'sigmoid',
+    value: choiceParam(params, 'net_f', hiddenChoices, 'sigmoid'),
   });
-  const x1 = slider({ id: 'net-x1', label: 'act.network.x1', min: -2, max: 2, step: 0.05, value: 1 });
-  const x2 = slider({ id: 'net-x2', label: 'act.network.x2', min: -2, max: 2, step: 0.05, value: -0.5 });
+  const x1 = slider({ id: 'net-x1', label: 'act.network.x1', min: -2, max: 2, step: 0.05, value: numberParam(params, 'net_x1', 1, -2, 2) });
+  const x2 = slider({ id: 'net-x2', label: 'act.network.x2', min: -2, max: 2, step: 0.05, value: numberParam(params, 'net_x2', -0.5, -2, 2) });
   const target = select<'1' | '0'>({
     id: 'net-target',
     label: 'act.network.target',
@@ -59,7 +62,7 @@ export function mountNetwork(host: HTMLElement): void {
       { value: '1', label: 'loss.bce.class1' },
       { value: '0', label: 'loss.bce.class0' },
     ],
-    value: '1',
+    value: choiceParam(params, 'net_y', ['1', '0'] as const, '1'),
   });
   const stepButton = button({ id: 'net-step', label: 'act.network.step', kind: 'primary' });
   const reseedButton = button({ id: 'net-reseed', label: 'act.network.reseed' });
@@ -78,7 +81,8 @@ export function mountNetwork(host: HTMLElement): void {
     el('div', { class: 'grid' }, el('div', { class: 'card' }, diagram, legend, lossText), panel),
   );
 
-  let seed = 7;
+  // "Other random weights" counts seeds up from 7; the link carries which one.
+  let seed = Math.round(numberParam(params, 'net_seed', 7, 0, 1e6));
   manualSeed(seed);
   let model = makeModel(activation.value);
   let passes: LayerPass[] = [];
@@ -245,6 +249,7 @@ export function mountNetwork(host: HTMLElement): void {
     const deadCount = dead.flat().filter(Boolean).length;
     lossText.textContent = t('act.network.loss', { loss: fmt(lossValue, 4) }) + (deadCount > 0 ? '. ' + t('act.network.deadCount', { count: deadCount }) : '');
     lossText.dataset.dead = String(deadCount);
+    updateParams({ net_f: activation.value, net_x1: String(x1.value), net_x2: String(x2.value), net_y: target.value, net_seed: String(seed) });
   }
 
   function relabel(): void {

@@ -12,6 +12,7 @@ import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { lossTrend } from '../common/loss-trend.js';
 import { deepActivations, iterate, makeRun, relativeNorms, type DeepActivation, type DeepRun } from './deep-runs.js';
+import { numberParam, readParams, updateParams } from '../common/url-state.js';
 
 const FRAME_BUDGET_MS = 9;
 const names: Record<DeepActivation, string> = { sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU', elu: 'ELU', gelu: 'GELU', swish: 'Swish' };
@@ -27,11 +28,15 @@ const dashes: Record<DeepActivation, number[] | undefined> = { sigmoid: undefine
 const shownByDefault: readonly DeepActivation[] = ['sigmoid', 'tanh', 'relu'];
 
 export function mountVanishing(host: HTMLElement): void {
-  const depth = slider({ id: 'van-depth', label: 'act.vanishing.depth', min: 3, max: 12, step: 1, value: 10, format: (v) => String(v) });
+  const params = readParams();
+  // Which networks are shown travels as a comma-separated list (van=sigmoid,tanh,relu); unknown names are ignored.
+  const fromUrl = (params.get('van') ?? '').split(',').filter((k): k is DeepActivation => (deepActivations as readonly string[]).includes(k));
+  const initiallyShown = fromUrl.length > 0 ? fromUrl : shownByDefault;
+  const depth = slider({ id: 'van-depth', label: 'act.vanishing.depth', min: 3, max: 12, step: 1, value: Math.round(numberParam(params, 'depth', 10, 3, 12)), format: (v) => String(v) });
   const play = button({ id: 'van-play', label: 'control.play', kind: 'primary' });
   const reset = button({ id: 'van-reset', label: 'control.reset' });
   const picks = deepActivations.map((kind) => {
-    const box = checkbox({ id: `van-${kind}`, label: 'act.vanishing.include', checked: shownByDefault.includes(kind) });
+    const box = checkbox({ id: `van-${kind}`, label: 'act.vanishing.include', checked: initiallyShown.includes(kind) });
     return { kind, ...box };
   });
   const barCanvas = el('canvas', { class: 'plot', id: 'van-bars', role: 'img' });
@@ -69,6 +74,7 @@ export function mountVanishing(host: HTMLElement): void {
     playing = false;
     setPlayLabel();
     runs = chosen().map((kind) => makeRun(kind, depth.value, data.x, data.y));
+    updateParams({ depth: String(depth.value), van: chosen().join(',') });
     // Gradients before any update, so the bars show the problem from the first moment.
     for (const run of runs) iterate(run, false);
     atStart = new Map(runs.map((r) => [r.kind, relativeNorms(r)[0]!]));

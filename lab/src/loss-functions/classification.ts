@@ -6,6 +6,7 @@ import { select, slider, type Slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
 import { renderMath } from '../common/math.js';
+import { choiceParam, numberListParam, numberParam, readParams, updateParams } from '../common/url-state.js';
 import { linspace, lossCurve } from './curves.js';
 import { markPoint } from './marker.js';
 
@@ -13,7 +14,8 @@ const PROBABILITIES = linspace(0.001, 0.999, 300);
 const CLASSES = 4;
 
 export function mountBinary(host: HTMLElement): void {
-  const yPred = slider({ id: 'bce-yhat', label: 'loss.yPred', min: 0.01, max: 0.99, step: 0.01, value: 0.2 });
+  const params = readParams();
+  const yPred = slider({ id: 'bce-yhat', label: 'loss.yPred', min: 0.01, max: 0.99, step: 0.01, value: numberParam(params, 'bce_p', 0.2, 0.01, 0.99) });
   const truth = select<'1' | '0'>({
     id: 'bce-truth',
     label: 'loss.bce.truth',
@@ -21,7 +23,7 @@ export function mountBinary(host: HTMLElement): void {
       { value: '1', label: 'loss.bce.class1' },
       { value: '0', label: 'loss.bce.class0' },
     ],
-    value: '1',
+    value: choiceParam(params, 'bce_y', ['1', '0'] as const, '1'),
   });
   const chartHost = el('div');
   const readout = el('p', { class: 'readout', id: 'bce-readout', 'aria-live': 'polite' });
@@ -57,6 +59,7 @@ export function mountBinary(host: HTMLElement): void {
     chart.setData(PROBABILITIES, [curves.one.values, curves.zero.values]);
     readout.textContent = `${t('loss.value', { value: fmt(here.values[0]!, 4) })} · ${t('loss.slope', { value: fmt(here.slopes[0]!, 4) })}`;
     readout.dataset.loss = String(here.values[0]);
+    updateParams({ bce_p: String(yPred.value), bce_y: truth.value });
   }
   yPred.onChange(update);
   truth.onChange(update);
@@ -66,7 +69,9 @@ export function mountBinary(host: HTMLElement): void {
 
 export function mountCategorical(host: HTMLElement): void {
   const logits: Slider[] = [];
-  const initial = [2, 1, -0.5, 0.2];
+  const params = readParams();
+  // The four logits travel as one comma-separated list (cce_z=2,1,-0.5,0.2).
+  const initial = numberListParam(params, 'cce_z', [2, 1, -0.5, 0.2], -4, 4);
   for (let k = 0; k < CLASSES; k++) {
     const s = slider({ id: `cce-z${k}`, label: 'loss.cce.logit', min: -4, max: 4, step: 0.1, value: initial[k]! });
     // The label needs the class number, so update() writes it rather than the page translator.
@@ -77,7 +82,7 @@ export function mountCategorical(host: HTMLElement): void {
     id: 'cce-truth',
     label: 'loss.cce.truth',
     choices: Array.from({ length: CLASSES }, (_, k) => ({ value: String(k), label: 'loss.cce.class' as const })),
-    value: '1',
+    value: choiceParam(params, 'cce_y', Array.from({ length: CLASSES }, (_, k) => String(k)), '1'),
   });
   const bars = el('div', { class: 'bars', id: 'cce-bars', role: 'img', 'data-i18n-aria-label': 'loss.cce.bars' });
   const readout = el('p', { class: 'readout', id: 'cce-readout', 'aria-live': 'polite' });
@@ -118,6 +123,7 @@ export function mountCategorical(host: HTMLElement): void {
     );
     readout.textContent = t('loss.value', { value: fmt(loss.item(), 4) });
     readout.dataset.loss = String(loss.item());
+    updateParams({ cce_z: logits.map((s) => String(s.value)).join(','), cce_y: truth.value });
   }
   for (const s of logits) s.onChange(update);
   truth.onChange(update);

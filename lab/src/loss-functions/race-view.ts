@@ -7,11 +7,13 @@ import { okabeIto } from '../common/colors.js';
 import { slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
+import { numberParam, readParams, updateParams } from '../common/url-state.js';
 import { defaultRace, race, type RaceRun } from './race.js';
 
 export function mountRace(host: HTMLElement): void {
-  const startZ = slider({ id: 'race-z', label: 'loss.race.startZ', min: -8, max: -1, step: 0.5, value: defaultRace.startZ });
-  const lr = slider({ id: 'race-lr', label: 'control.learningRate', min: 0.05, max: 2, step: 0.05, value: defaultRace.learningRate });
+  const params = readParams();
+  const startZ = slider({ id: 'race-z', label: 'loss.race.startZ', min: -8, max: -1, step: 0.5, value: numberParam(params, 'race_z', defaultRace.startZ, -8, -1) });
+  const lr = slider({ id: 'race-lr', label: 'control.learningRate', min: 0.05, max: 2, step: 0.05, value: numberParam(params, 'race_lr', defaultRace.learningRate, 0.05, 2) });
   const chartHost = el('div', { id: 'race-chart' });
   const summary = el('ul', { class: 'summary', id: 'race-summary', 'aria-live': 'polite' });
   host.append(el('div', { class: 'controls' }, startZ.root, lr.root), el('div', { class: 'card' }, chartHost, summary));
@@ -46,6 +48,7 @@ export function mountRace(host: HTMLElement): void {
       line(t('loss.race.bce'), bce, 'race-bce'),
       line(t('loss.race.mse'), mse, 'race-mse'),
     );
+    updateParams({ race_z: String(startZ.value), race_lr: String(lr.value) });
   }
 
   startZ.onChange(update);

@@ -6,6 +6,7 @@ import { slider } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
 import { renderMath } from '../common/math.js';
+import { numberParam, readParams, updateParams } from '../common/url-state.js';
 import { linspace, lossCurve, type PerSampleLoss } from './curves.js';
 import { markPoint } from './marker.js';
 
@@ -46,9 +47,11 @@ const cards: Card[] = [
 ];
 
 export function mountRegression(host: HTMLElement): void {
-  const yTrue = slider({ id: 'loss-y', label: 'loss.yTrue', min: -2, max: 2, step: 0.05, value: 0.5 });
-  const yPred = slider({ id: 'loss-yhat', label: 'loss.yPred', min: RANGE[0], max: RANGE[1], step: 0.01, value: 2 });
-  const delta = slider({ id: 'loss-delta', label: 'loss.delta', min: 0.1, max: 2, step: 0.05, value: 1 });
+  // y, ŷ and δ come from the URL when a link carries them (copy link reproduces the cards).
+  const params = readParams();
+  const yTrue = slider({ id: 'loss-y', label: 'loss.yTrue', min: -2, max: 2, step: 0.05, value: numberParam(params, 'y', 0.5, -2, 2) });
+  const yPred = slider({ id: 'loss-yhat', label: 'loss.yPred', min: RANGE[0], max: RANGE[1], step: 0.01, value: numberParam(params, 'yhat', 2, RANGE[0], RANGE[1]) });
+  const delta = slider({ id: 'loss-delta', label: 'loss.delta', min: 0.1, max: 2, step: 0.05, value: numberParam(params, 'delta', 1, 0.1, 2) });
   host.append(el('div', { class: 'controls' }, yTrue.root, yPred.root, delta.root), el('p', { class: 'note', 'data-i18n': 'loss.chartClick' }));
   const gallery = el('div', { class: 'grid three' });
   host.append(gallery);
@@ -92,7 +95,10 @@ export function mountRegression(host: HTMLElement): void {
     };
   });
 
-  const refresh = (full: boolean) => () => updates.forEach((u) => u.update(full));
+  const refresh = (full: boolean) => () => {
+    updates.forEach((u) => u.update(full));
+    updateParams({ y: String(yTrue.value), yhat: String(yPred.value), delta: String(delta.value) });
+  };
   yTrue.onChange(refresh(true));
   delta.onChange(refresh(true));
   yPred.onChange(refresh(false));
