@@ -2,8 +2,9 @@
 /**
  * Builds the 'native' backend (native/gradiente.cc → native/build/gradiente.node) with the
  * C++ compiler and the Node headers already on this machine: no download of any kind (no
- * node-gyp, no prebuilt binaries). It runs on `npm ci` (through `prepare` → `build`), so it
- * must never fail an install: whatever goes wrong — no compiler, no OpenBLAS, no Node
+ * node-gyp, no prebuilt binaries). It runs as the package's `install` script — in a clone on
+ * `npm ci`, and in a project that installs gradiente from the registry — and again through
+ * `prepare` → `build` (then it finds the addon up to date), so it must never fail an install: whatever goes wrong — no compiler, no OpenBLAS, no Node
  * headers, a compile error — it prints exactly one line saying why and how to get native
  * speed, and exits 0. gradiente then runs on 'wasm', as it would without this script.
  *

@@ -51,7 +51,8 @@ export interface NativeBackendInfo {
 /** What loading found: the backend's facts, or why there is no native backend. */
 export type NativeBackendStatus = { available: true; info: NativeBackendInfo } | { available: false; reason: string };
 
-const HINT = 'for native speed: apt-get install build-essential libopenblas-dev, then npm run build:native';
+// Two ways to run the build: in a clone of gradiente, and in a project that depends on it.
+const HINT = 'for native speed: apt-get install build-essential libopenblas-dev, then npm run build:native (in a project that depends on gradiente: npm rebuild gradiente)';
 
 interface Loaded {
   addon: NativeAddon;
