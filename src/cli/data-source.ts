@@ -335,18 +335,22 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
   let xTest = test.x;
   let scaling: Preprocessing['scaling'] = null;
   if (options.standardize) {
-    // Measured on the training part only: the test set must not leak into training.
-    const scaled = standardize(xTrain);
+    // Measured on the training part only: the test set must not leak into training. In
+    // place: the encoded matrices are this function's own, and a scaled copy of each would
+    // double the memory of a large table.
+    const scaled = standardize(xTrain, undefined, { inPlace: true });
     xTrain = scaled.x;
-    xTest = standardize(xTest, scaled).x;
+    xTest = standardize(xTest, scaled, { inPlace: true }).x;
     scaling = { mean: Array.from(scaled.mean), std: Array.from(scaled.std) };
   }
-  let yTrain = train.y!;
+  const yTrain = train.y!;
   let targetScaling: Preprocessing['targetScaling'] = null;
   if (plan.task === 'regression' && options.standardizeTarget !== false) {
     const { mean, std } = meanAndStd(yTrain.data);
     targetScaling = { mean, std };
-    yTrain = new Tensor(Float32Array.from(yTrain.data, (v) => (v - mean) / std), yTrain.shape);
+    // In place, as the features: train.y is not read again.
+    const values = yTrain.data;
+    for (let i = 0; i < values.length; i++) values[i] = (values[i]! - mean) / std;
     notes.push(
       `Target:   '${plan.target}' trained as (y - ${formatFigure(mean)}) / ${formatFigure(std)} (training rows); the saved model undoes it: ` +
         `test figures and predictions are in the target's units, epoch losses in standard deviations (--no-standardize-target: raw values)`,

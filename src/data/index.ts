@@ -12,6 +12,7 @@ export {
   type TrainTestSplit,
   type TrainTestSplitOptions,
   type StandardizeStats,
+  type StandardizeOptions,
   type MinMaxStats,
 } from './transforms.js';
 export {

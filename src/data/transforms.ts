@@ -218,12 +218,22 @@ export interface StandardizeStats {
   std: ArrayLike<number>;
 }
 
+export interface StandardizeOptions {
+  /**
+   * Overwrite x's own values instead of allocating a scaled copy (default false). For a large
+   * matrix that nothing else reads afterwards, e.g. features just encoded from a table: it
+   * halves the peak memory of preparing them.
+   */
+  inPlace?: boolean;
+}
+
 /**
  * (x - mean) / std per column of [N, D]. Without `stats` they are measured on x (population
  * std); pass the training set's stats to scale test data the same way. A column with std 0
  * is divided by 1, so constant columns become 0 instead of NaN.
  */
-export function standardize(x: Tensor, stats?: StandardizeStats): { x: Tensor; mean: Float32Array; std: Float32Array } {
+export function standardize(x: Tensor, stats?: StandardizeStats, options: StandardizeOptions = {}): { x: Tensor; mean: Float32Array; std: Float32Array } {
+  checkOptionKeys('standardize', options, ['inPlace']);
   const [n, d] = matrixShape(x, 'standardize');
   let mean: Float32Array;
   let std: Float32Array;
@@ -244,13 +254,13 @@ export function standardize(x: Tensor, stats?: StandardizeStats): { x: Tensor; m
     }
     std = Float32Array.from(squares, (s) => Math.sqrt(s / n));
   }
-  const out = allocate(x.dtype, x.size);
+  const out = options.inPlace === true ? x.data : allocate(x.dtype, x.size);
   for (let j = 0; j < d; j++) {
     const m = mean[j]!;
     const s = std[j] === 0 ? 1 : std[j]!;
     for (let i = 0; i < n; i++) out[i * d + j] = (x.data[i * d + j]! - m) / s;
   }
-  return { x: new Tensor(out, x.shape), mean, std };
+  return { x: options.inPlace === true ? x : new Tensor(out, x.shape), mean, std };
 }
 
 export interface MinMaxStats {

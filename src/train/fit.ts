@@ -6,7 +6,7 @@
 import { noGrad } from '../autograd/graph.js';
 import { kernels } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
-import { takeRange } from '../data/rows.js';
+import { viewRows } from '../data/rows.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import type { LossFunction } from '../losses/index.js';
@@ -254,6 +254,7 @@ function splitValidation(x: Tensor, y: Tensor, options: FitOptions): [Tensor, Te
   // As Keras: the last fraction of the samples, taken before any shuffling.
   const nTrain = Math.floor(n * (1 - split));
   if (nTrain < 1 || nTrain === n) throw new ValueError(`fit: validationSplit ${split} leaves ${nTrain} of ${n} samples for training; choose a split that leaves both parts non-empty`);
-  return [takeRange(x, 0, nTrain), takeRange(y, 0, nTrain), [takeRange(x, nTrain, n), takeRange(y, nTrain, n)]];
+  // Views, not copies: the parts are only read, and a copy of a large training matrix doubles its memory.
+  return [viewRows(x, 0, nTrain), viewRows(y, 0, nTrain), [viewRows(x, nTrain, n), viewRows(y, nTrain, n)]];
 }
 

@@ -160,7 +160,8 @@ describe('gradiente evaluate and predict on tables', () => {
 
   it('evaluates the recorded test rows, from any directory', async () => {
     const result = await runCli(['evaluate', '--model', run, '--json'], { cwd: path.dirname(ROOT) });
-    expect(result.stderr).toBe('');
+    // The recorded file is named before it is read, on stderr: stdout stays one JSON object.
+    expect(result.stderr).toBe(`Reading:  ${copy} (the data recorded in ${path.join(run, 'model')}, since --data was not given)\n`);
     const report = JSON.parse(result.stdout) as { samples: number; data: string };
     expect(report.samples).toBe(18);
     expect(report.data).toMatch(/the test part, 18 of 90 rows \(file unchanged since training\)/);
