@@ -377,13 +377,29 @@ function planTarget(
   maxClasses: number,
 ): { task: 'classification' | 'regression'; classNames: string[] | null; numericClasses: boolean; labels: Int32Array | null; line: string } {
   const name = table.columns[j]!;
-  const numbers = rows.map((i) => parseNumber(cellAt(table, i, j), decimal));
-  const firstText = numbers.findIndex((v) => v === null);
+  // The target's values sorted in a Float64Array (8 bytes a row) and counted by one scan: a
+  // Set of millions of distinct floats plus a JS array of them took several times that and
+  // was the peak of preparing a large regression table.
+  const sorted = new Float64Array(rows.length);
+  let firstText = -1;
+  for (let k = 0; k < rows.length; k++) {
+    const value = parseNumber(cellAt(table, rows[k]!, j), decimal);
+    if (value === null) {
+      firstText = k;
+      break;
+    }
+    sorted[k] = value;
+  }
   const allNumbers = firstText < 0;
-  const distinct = allNumbers ? [...new Set(numbers as number[])].sort((a, b) => a - b) : [];
-  const whole = allNumbers && distinct.every(Number.isInteger);
+  if (allNumbers) sorted.sort();
+  let distinctCount = 0;
+  let whole = allNumbers;
+  for (let k = 0; allNumbers && k < sorted.length; k++) {
+    if (k === 0 || sorted[k] !== sorted[k - 1]) distinctCount++;
+    if (whole && !Number.isInteger(sorted[k])) whole = false;
+  }
 
-  if (task === 'regression' || (task === 'auto' && allNumbers && !(whole && distinct.length <= MAX_AUTO_CLASSES))) {
+  if (task === 'regression' || (task === 'auto' && allNumbers && !(whole && distinctCount <= MAX_AUTO_CLASSES))) {
     if (!allNumbers) {
       const i = rows[firstText]!;
       throw new DataFormatError(`${table.locate(i, j)} is ${describeCell(cellAt(table, i, j))}, not a number; a regression target must be numeric (or use ${spell('task', 'classification')})`);
@@ -391,11 +407,13 @@ function planTarget(
     const why =
       task === 'regression'
         ? `as ${spell('task', 'regression')} asks`
-        : `numbers, ${distinct.length} different values${whole ? ` (whole numbers, but more than ${MAX_AUTO_CLASSES}; ${spell('task', 'classification')} reads them as classes)` : ''}`;
+        : `numbers, ${distinctCount} different values${whole ? ` (whole numbers, but more than ${MAX_AUTO_CLASSES}; ${spell('task', 'classification')} reads them as classes)` : ''}`;
     return { task: 'regression', classNames: null, numericClasses: false, labels: null, line: `regression on column '${name}' (${why})` };
   }
 
   // Classification: the distinct values, numbers in numeric order (1..K become labels 0..K-1, no empty class).
+  const distinct: number[] = [];
+  if (allNumbers) for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct.push(sorted[k]!);
   const classNames = allNumbers ? distinct.map(String) : sortNames(rows.map((i) => String(cellAt(table, i, j)).trim()));
   if (classNames.length > maxClasses) {
     const seen = new Set<string>();
