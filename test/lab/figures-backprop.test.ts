@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Dense, meanSquaredError, Sequential, tensor } from '../../src/index.js';
 import { initialWeights, nudge, runPass, type Weights } from '../../lab/src/backprop/pass.js';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer } from './harness.js';
+import { buildLab, launchBrowser, openPage, removeBuild, screenshot, serveStatic, type StaticServer } from './harness.js';
 
 /** The same network built from the library's layers; gradients from its own backward(). */
 function reference(weights: Weights, x: [number, number], y: number) {
@@ -151,6 +151,41 @@ describe('the page', () => {
     expect(w.offOrigin).toEqual([]);
     await w.context.close();
   });
+
+  for (const [viewport, orientation] of [
+    [{ width: 1280, height: 720 }, 'wide'],
+    [{ width: 390, height: 844 }, 'tall'],
+  ] as const) {
+    test(`${viewport.width} × ${viewport.height}: in every phase no two numbers on the diagram overlap, and they are drawn at 10 px or more`, async () => {
+      const w = await openPage(browser, server.origin, '/backprop.html', { locale: 'es-ES', viewport });
+      const { page } = w;
+      expect(await page.getAttribute('#bp-diagram', 'data-orientation')).toBe(orientation);
+      for (let k = 0; k < 7; k++) {
+        const found = await page.$$eval('#bp-diagram g.bp-label, #bp-diagram g.bp-values, #bp-diagram g.bp-loss, #bp-diagram g.bp-neuron circle', (nodes) =>
+          nodes.map((n) => {
+            const r = (n.tagName === 'circle' ? n : n.querySelector('rect')!).getBoundingClientRect();
+            const text = n.querySelector('text');
+            return { what: (n as SVGElement).dataset.weightLabel ?? n.getAttribute('class') ?? n.tagName, left: r.left, right: r.right, top: r.top, bottom: r.bottom, font: text === null ? null : text.getBoundingClientRect().height };
+          }),
+        );
+        const phase = await page.getAttribute('#bp-diagram', 'data-phase');
+        const overlapping: string[] = [];
+        for (let a = 0; a < found.length; a++) {
+          for (let b = a + 1; b < found.length; b++) {
+            const [p, q] = [found[a]!, found[b]!];
+            if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 0.5 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 0.5) overlapping.push(`${p.what} × ${q.what}`);
+          }
+        }
+        expect(overlapping, `phase ${phase}`).toEqual([]);
+        // The text's box is about 1.2 times its font size: 12 px or more is a font of 10 px or more.
+        for (const f of found) if (f.font !== null) expect(f.font, `${f.what} in phase ${phase}`).toBeGreaterThanOrEqual(12);
+        if (phase === 'update') await screenshot(page, `backprop-update-${viewport.width}x${viewport.height}`);
+        await page.click('#bp-next');
+      }
+      expect(w.errors).toEqual([]);
+      await w.context.close();
+    });
+  }
 
   test('Spanish is complete: no message key left on the page', async () => {
     const w = await openPage(browser, server.origin, '/backprop.html', { locale: 'es-ES' });

@@ -8,7 +8,7 @@ import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t, type MessageKey } from '../common/i18n.js';
 import { renderMath, texNumber } from '../common/math.js';
 import { registerActions } from '../common/teacher.js';
-import { drawDiagram, edgeMeaning } from './diagram.js';
+import { drawDiagram, edgeMeaning, type Orientation } from './diagram.js';
 import { getWeight, initialWeights, nudge, phases, runPass, weightIds, type Pass, type Phase, type Weights, type WeightId } from './pass.js';
 
 /** A weight's name as the lecture writes it: w¹ᵢⱼ joins input i to hidden neuron j, w²ⱼ hidden j to the output. */
@@ -103,12 +103,24 @@ export function mountBackprop(host: HTMLElement): void {
     render();
   }
 
+  /** Tall under 480 px (a phone): drawn wide there, the diagram's numbers would shrink to 7 px. */
+  const orientationFor = (width: number): Orientation => (width > 0 && width < 480 ? 'tall' : 'wide');
+  let orientation: Orientation = 'wide';
+
   function render(): void {
     const p = phase();
-    drawDiagram(diagram, pass, p, weightSelect.value, (id) => {
-      weightSelect.value = id;
-      render();
-    });
+    orientation = orientationFor(diagram.parentElement?.clientWidth ?? 0);
+    drawDiagram(
+      diagram,
+      pass,
+      p,
+      weightSelect.value,
+      (id) => {
+        weightSelect.value = id;
+        render();
+      },
+      orientation,
+    );
     progress.replaceChildren(
       ...phases.map((name, k) => el('li', { ...(k === phaseIndex ? { 'aria-current': 'step' } : {}), class: k === phaseIndex ? 'current' : k < phaseIndex ? 'done' : '' }, t(`bp.phase.${name}` as MessageKey))),
     );
@@ -191,4 +203,8 @@ export function mountBackprop(host: HTMLElement): void {
   onLanguageChange(() => render(), false);
   compute();
   render();
+  // Turning a phone or resizing the window can change which layout fits: redraw only then.
+  new ResizeObserver(() => {
+    if (orientationFor(diagram.parentElement?.clientWidth ?? 0) !== orientation) render();
+  }).observe(diagram.parentElement!);
 }
