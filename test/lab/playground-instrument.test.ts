@@ -91,6 +91,30 @@ async function countFrames(page: Page, frames: number): Promise<void> {
 }
 
 describe('the playground while it trains', () => {
+  test('the decision map and the neuron maps keep following the weights while it plays (evaluated in the grid worker), and a pause draws the paused network here', async () => {
+    const w = await open('/playground.html?data=xor&noise=0');
+    const { page } = w;
+    const pixels = (selector: string): Promise<string> => page.$eval(selector, (c) => (c as HTMLCanvasElement).toDataURL());
+    const answered = async (): Promise<number> => Number((await page.getAttribute('#pg-boundary', 'data-grid-worker')) ?? 0);
+    const map0 = await pixels('#pg-boundary');
+    await page.click('#pg-play');
+    await page.waitForFunction(() => Number(document.querySelector('#pg-boundary')!.getAttribute('data-grid-worker') ?? 0) >= 3);
+    const mapPlaying = await pixels('#pg-boundary');
+    const seen = await answered();
+    await page.waitForFunction((n) => Number(document.querySelector('#pg-boundary')!.getAttribute('data-grid-worker') ?? 0) >= n + 3, seen);
+    expect(await pixels('#pg-boundary')).not.toBe(mapPlaying);
+    expect(mapPlaying).not.toBe(map0);
+    await page.click('#pg-play');
+    // Paused: the figures are of the paused network, drawn on the page; a late answer from the
+    // worker (for older weights) does not replace them.
+    const paused = await pixels('#pg-boundary');
+    const diagram = await pixels('#pg-network');
+    await countFrames(page, 10);
+    expect(await pixels('#pg-boundary')).toBe(paused);
+    expect(await pixels('#pg-network')).toBe(diagram);
+    await close(w);
+  });
+
   test('controls stay as they are: a focused select keeps focus, the settings are not rebuilt, and nothing in them changes', async () => {
     const w = await open('/playground.html?data=xor&noise=0');
     const { page } = w;

@@ -11,6 +11,8 @@ import { currentLang, onLanguageChange, t } from '../common/i18n.js';
 import { registerActions, registerFigure } from '../common/teacher.js';
 import { readParams, writeParams } from '../common/url-state.js';
 import { BoundaryView } from './boundary.js';
+import { GridEvaluator } from './grid-client.js';
+import type { GridResult } from './grid-eval.js';
 import { IterationChart, TrainingCharts } from './charts.js';
 import { smoothed } from './smoothing.js';
 import { renderConfusion } from './confusion.js';
@@ -208,6 +210,7 @@ export function mountPlayground(): void {
     () => data?.featureNames ?? [],
     () => (data === null ? '' : `${data.outputUnits} · ${data.outputActivation}`),
   );
+  const gridEvaluator = new GridEvaluator((result) => showGrids(result));
 
   // ---------------------------------------------------------------- the run
   let raw: RawData | null = null;
@@ -374,7 +377,7 @@ export function mountPlayground(): void {
     }
     if (force || now - figuresAt >= figuresCost / FIGURE_SHARE) {
       const start = performance.now();
-      drawFigures(tr, d);
+      drawFigures(tr, d, force);
       figuresAt = performance.now();
       figuresCost = figuresAt - start;
     }
@@ -416,17 +419,26 @@ export function mountPlayground(): void {
     }
   }
 
-  function drawFigures(tr: Trainer, d: PreparedData): void {
-    if (BoundaryView.canShow(d)) {
-      boundary.setModel(tr.model);
-      boundary.draw();
+  /**
+   * The figures. While training plays, the decision map and the neuron maps are evaluated in the
+   * grid worker (the answer is drawn when it comes, a frame or so later), so an animation frame
+   * only trains and draws; a step, an epoch or a pause (`force`) evaluates here and now, so what
+   * is shown after a click is that click's network.
+   */
+  function drawFigures(tr: Trainer, d: PreparedData, force: boolean): void {
+    const showBoundary = BoundaryView.canShow(d);
+    if (force || gridEvaluator.failed !== null) {
+      gridEvaluator.invalidate();
+      if (showBoundary) {
+        boundary.setModel(tr.model);
+        boundary.draw();
+      }
+      network.setModel(tr.model);
+      network.draw();
+      showDeadNeurons();
+    } else {
+      gridEvaluator.request(tr.model, showBoundary ? boundary.gridPoints : null, network.gridPoints);
     }
-    network.setModel(tr.model);
-    network.draw();
-    const dead = network.deadNeurons ?? 0;
-    if (networkNote.hidden !== (dead === 0)) networkNote.hidden = dead === 0;
-    setText(networkNote, dead === 0 ? '' : t('pg.network.dead', { count: dead }));
-    if (networkNote.dataset.dead !== String(dead)) networkNote.dataset.dead = String(dead);
     iterationChart.update(tr.batchLosses);
     if (tr.epochs.length !== chartedEpochs) {
       chartedEpochs = tr.epochs.length;
@@ -436,6 +448,24 @@ export function mountPlayground(): void {
       chartedConfusion = tr.confusion;
       renderConfusion(confusionHost, tr.confusion, d.classNames);
     }
+  }
+
+  /** The grid worker's answer for the weights it was sent: draw the maps and the diagram. */
+  function showGrids(result: GridResult): void {
+    if (trainer === null || data === null) return;
+    if (result.boundary !== null && BoundaryView.canShow(data)) boundary.showPredictions(result.boundary);
+    network.setModel(trainer.model);
+    if (result.maps !== null) network.showOutputs(result.maps);
+    showDeadNeurons();
+    // How many pictures the worker has drawn (a test checks the maps keep coming while it plays).
+    canvas.dataset.gridWorker = String(gridEvaluator.answered);
+  }
+
+  function showDeadNeurons(): void {
+    const dead = network.deadNeurons ?? 0;
+    if (networkNote.hidden !== (dead === 0)) networkNote.hidden = dead === 0;
+    setText(networkNote, dead === 0 ? '' : t('pg.network.dead', { count: dead }));
+    if (networkNote.dataset.dead !== String(dead)) networkNote.dataset.dead = String(dead);
   }
 
   function statusText(tr: Trainer): string {

@@ -6,10 +6,11 @@
  * layer of their own and copied on top of each new heatmap. The grid's side follows what the
  * network costs to evaluate (cost.ts), so a wide network gets a coarser map, not a frozen page.
  */
-import { noGrad, tensor, type Sequential, type Tensor } from '../../../src/index.js';
+import type { Sequential, Tensor } from '../../../src/index.js';
 import { drawMarker, fitCanvas, linearScale, type SizedCanvas } from '../common/canvas.js';
 import { classColor, classMarker, hexToRgb, mix, okabeIto, viridis, white, type RGB } from '../common/colors.js';
 import type { PreparedData } from './data.js';
+import { denseOutputs, type GridPoints, type GridValues } from './grid-eval.js';
 
 const PAD = { left: 34, right: 8, top: 8, bottom: 24 };
 
@@ -45,7 +46,9 @@ export class BoundaryView {
   private data: PreparedData | null = null;
   private model: Sequential | null = null;
   private extent: Extent = { x: [-1, 1], y: [-1, 1] };
-  private grid: Tensor | null = null;
+  private grid: GridPoints | null = null;
+  /** The network's output on the grid last drawn (from the page or from the grid worker). */
+  private predictions: GridValues | null = null;
   private side = 56;
   private readonly image: HTMLCanvasElement = document.createElement('canvas');
   /** Axes and points, drawn once per data set and size (device pixels, like the canvas). */
@@ -56,7 +59,8 @@ export class BoundaryView {
   overlayDraws = 0;
 
   constructor(private readonly canvas: HTMLCanvasElement, maxHeight = 520) {
-    this.sized = fitCanvas(canvas, 1, () => this.draw(), maxHeight);
+    // A resize repaints what was last computed; only a first drawing evaluates the network.
+    this.sized = fitCanvas(canvas, 1, () => (this.predictions === null ? this.draw() : this.render()), maxHeight);
   }
 
   /** Side of the grid the heatmap is evaluated on. */
@@ -68,6 +72,11 @@ export class BoundaryView {
   static canShow(data: PreparedData): boolean {
     const d = data.xTrain.shape[1]!;
     return d === 2 || (d === 1 && data.task === 'regression');
+  }
+
+  /** The grid's points (for the worker), or null before any data. */
+  get gridPoints(): GridPoints | null {
+    return this.grid;
   }
 
   setData(data: PreparedData, model: Sequential, side = 56): void {
@@ -90,10 +99,11 @@ export class BoundaryView {
           points[2 * (r * GRID + c) + 1] = y1 - ((y1 - y0) * (r + 0.5)) / GRID;
         }
       }
-      this.grid = tensor(points, [GRID * GRID, 2]);
+      this.grid = { data: points, dim: 2 };
     } else {
-      this.grid = tensor(Float32Array.from({ length: 200 }, (_, i) => x0 + ((x1 - x0) * i) / 199), [200, 1]);
+      this.grid = { data: Float32Array.from({ length: 200 }, (_, i) => x0 + ((x1 - x0) * i) / 199), dim: 1 };
     }
+    this.predictions = null;
     this.draw();
   }
 
@@ -101,16 +111,29 @@ export class BoundaryView {
     this.model = model;
   }
 
+  /** Evaluate the network on the grid here, on the page's thread, and draw (a step, a pause, a new run). */
   draw(): void {
-    const { ctx, width, height } = this.sized;
     const { data, model, grid } = this;
-    if (data === null || model === null || grid === null) {
+    this.predictions = data === null || model === null || grid === null ? null : denseOutputs(model, grid).at(-1)!;
+    this.render();
+  }
+
+  /** Draw predictions computed elsewhere (the grid worker) for the current grid. */
+  showPredictions(predictions: GridValues): void {
+    if (this.grid === null || predictions.rows * this.grid.dim !== this.grid.data.length) return;
+    this.predictions = predictions;
+    this.render();
+  }
+
+  private render(): void {
+    const { ctx, width, height } = this.sized;
+    const { data, grid, predictions } = this;
+    if (data === null || grid === null || predictions === null) {
       ctx.clearRect(0, 0, width, height);
       return;
     }
     const sx = linearScale(this.extent.x, [PAD.left, width - PAD.right]);
     const sy = linearScale(this.extent.y, [height - PAD.bottom, PAD.top]);
-    const predictions = noGrad(() => model.predict(grid));
     const twoD = data.xTrain.shape[1] === 2;
     ctx.clearRect(0, 0, width, height);
     if (twoD) {
@@ -127,7 +150,7 @@ export class BoundaryView {
       ctx.strokeStyle = okabeIto.vermillion;
       ctx.lineWidth = 3;
       ctx.beginPath();
-      for (let i = 0; i < grid.shape[0]!; i++) {
+      for (let i = 0; i < predictions.rows; i++) {
         const px = sx(grid.data[i]!);
         const py = sy(predictions.data[i]!);
         if (i === 0) ctx.moveTo(px, py);
@@ -190,9 +213,9 @@ export class BoundaryView {
     return [lo, hi];
   }
 
-  private paintHeatmap(predictions: Tensor): void {
+  private paintHeatmap(predictions: GridValues): void {
     const data = this.data!;
-    const out = predictions.shape[1]!;
+    const out = predictions.units;
     const GRID = this.side;
     const image = new ImageData(GRID, GRID);
     for (let k = 0; k < GRID * GRID; k++) {

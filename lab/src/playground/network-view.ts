@@ -5,10 +5,11 @@
  * over the input plane (as TensorFlow Playground does) — the pieces the decision map is built from.
  * Wide layers show their first neurons and say how many more there are.
  */
-import { Dense, noGrad, tensor, type Sequential, type Tensor } from '../../../src/index.js';
+import { Dense, type Sequential } from '../../../src/index.js';
 import { fitCanvas, type SizedCanvas } from '../common/canvas.js';
 import { hexToRgb, mix, okabeIto, white, type RGB } from '../common/colors.js';
 import type { PreparedData } from './data.js';
+import { denseOutputs, type GridPoints, type GridValues } from './grid-eval.js';
 
 /** Neurons drawn per layer; the rest are counted in a "+N" label. */
 export const MAX_SHOWN = 8;
@@ -27,7 +28,9 @@ interface Column {
 export class NetworkView {
   private data: PreparedData | null = null;
   private model: Sequential | null = null;
-  private grid: Tensor | null = null;
+  private grid: GridPoints | null = null;
+  /** Each Dense layer's output on the grid last drawn (from the page or from the grid worker). */
+  private outputs: GridValues[] | null = null;
   private readonly sized: SizedCanvas;
   private readonly tile = document.createElement('canvas');
   /** Side of each neuron's map in grid points (cost.ts mapGridSide: 14 for small networks). */
@@ -42,7 +45,8 @@ export class NetworkView {
   deadNeurons: number | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly inputLabels: () => string[], private readonly outputLabel: () => string) {
-    this.sized = fitCanvas(canvas, 0.55, () => this.draw(), 250);
+    // A resize repaints what was last computed; only a first drawing evaluates the network.
+    this.sized = fitCanvas(canvas, 0.55, () => (this.outputs === null ? this.draw() : this.render()), 250);
   }
 
   setData(data: PreparedData, model: Sequential, side = 14): void {
@@ -62,8 +66,9 @@ export class NetworkView {
           points[2 * (r * MAP_GRID + c) + 1] = y1 - ((y1 - y0) * (r + 0.5)) / MAP_GRID;
         }
       }
-      this.grid = tensor(points, [MAP_GRID * MAP_GRID, 2]);
+      this.grid = { data: points, dim: 2 };
     }
+    this.outputs = null;
     this.draw();
   }
 
@@ -71,33 +76,20 @@ export class NetworkView {
     this.model = model;
   }
 
-  /** Each Dense layer's output on the map grid, in evaluation mode (no dropout), no graph. */
-  private layerOutputs(): Tensor[] | null {
-    const { model, grid } = this;
-    if (model === null || grid === null) return null;
-    const wasTraining = model.training;
-    model.eval();
-    const outputs: Tensor[] = [];
-    noGrad(() => {
-      let x = grid;
-      for (const layer of model.layers) {
-        x = layer.forward(x);
-        if (layer instanceof Dense) outputs.push(x);
-      }
-    });
-    if (wasTraining) model.train();
-    return outputs;
+  /** The maps' grid points (for the worker), or null when the data has no two input features. */
+  get gridPoints(): GridPoints | null {
+    return this.grid;
   }
 
-  private columns(outputs: Tensor[] | null): Column[] {
+  private columns(outputs: GridValues[] | null): Column[] {
     const data = this.data!;
     const dense = this.model!.layers.filter((l): l is Dense => l instanceof Dense);
     const inputs = data.xTrain.shape[1]!;
-    const columnOf = (units: number, label: string, values: Tensor | null, inputColumn?: number): Column => {
+    const columnOf = (units: number, label: string, values: GridValues | null, inputColumn?: number): Column => {
       const shown = Math.min(units, MAX_SHOWN);
       const maps: (Float32Array | null)[] = [];
       for (let k = 0; k < shown; k++) {
-        if (inputColumn !== undefined && this.grid !== null) maps.push(columnValues(this.grid, k));
+        if (inputColumn !== undefined && this.grid !== null) maps.push(columnValues({ data: this.grid.data, rows: this.grid.data.length / this.grid.dim, units: this.grid.dim }, k));
         else if (values !== null) maps.push(columnValues(values, k));
         else maps.push(null);
       }
@@ -111,11 +103,28 @@ export class NetworkView {
     return cols;
   }
 
+  /** Evaluate the network on the maps' grid here, on the page's thread, and draw (a step, a pause, a new run). */
   draw(): void {
+    const { model, grid } = this;
+    this.outputs = model === null || grid === null ? null : denseOutputs(model, grid);
+    this.render();
+  }
+
+  /** Draw layer outputs computed elsewhere (the grid worker) for the current grid and network. */
+  showOutputs(outputs: GridValues[]): void {
+    const dense = this.model?.layers.filter((l): l is Dense => l instanceof Dense) ?? [];
+    const fits = this.grid !== null && outputs.length === dense.length && outputs.every((o, i) => o.units === dense[i]!.units && o.rows * this.grid!.dim === this.grid!.data.length);
+    if (!fits) return;
+    this.outputs = outputs;
+    this.render();
+  }
+
+  /** The diagram: weights from the network as it is now, neuron maps from the last evaluation. */
+  private render(): void {
     const { ctx, width, height } = this.sized;
     ctx.clearRect(0, 0, width, height);
     if (this.data === null || this.model === null) return;
-    const outputs = this.layerOutputs();
+    const outputs = this.outputs;
     const cols = this.columns(outputs);
     const dense = this.model.layers.filter((l): l is Dense => l instanceof Dense);
     const dead = dense.map((layer, i) => (outputs !== null && i < dense.length - 1 && (layer.activation === 'relu') ? deadUnits(outputs[i]!) : new Set<number>()));
@@ -204,9 +213,8 @@ export class NetworkView {
 }
 
 /** Units whose output is zero (to rounding) at every grid point. */
-function deadUnits(values: Tensor): Set<number> {
-  const rows = values.shape[0]!;
-  const units = values.shape[1]!;
+function deadUnits(values: GridValues): Set<number> {
+  const { rows, units } = values;
   const dead = new Set<number>();
   for (let k = 0; k < units; k++) {
     let alive = false;
@@ -216,9 +224,8 @@ function deadUnits(values: Tensor): Set<number> {
   return dead;
 }
 
-function columnValues(t: Tensor, k: number): Float32Array {
-  const rows = t.shape[0]!;
-  const cols = t.shape[1]!;
+function columnValues(t: GridValues, k: number): Float32Array {
+  const { rows, units: cols } = t;
   const out = new Float32Array(rows);
   for (let r = 0; r < rows; r++) out[r] = t.data[r * cols + k]!;
   return out;
