@@ -11,10 +11,10 @@ vi.mock('@vega-data/cars.json', async () => ({ default: (await import('../../nod
 const { Descent, defaultKnobs } = await import('../../lab/src/gradient-descent/descent.js');
 const { lossGrid } = await import('../../lab/src/gradient-descent/heatmap.js');
 const { surfaces } = await import('../../lab/src/gradient-descent/surfaces.js');
-const { classifyTrajectory, compareWithPlainDescent, reversalShare } = await import('../../lab/src/gradient-descent/trajectory.js');
+const { classifyTrajectory, compareSoFar, compareWithPlainDescent, reversalShare } = await import('../../lab/src/gradient-descent/trajectory.js');
 type SurfaceId = keyof typeof surfaces;
 
-function run(id: SurfaceId, optimizer: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam', lr: number, options: { batch?: 'batch' | 'minibatch' | 'stochastic'; knobs?: { momentum: number; beta1: number }; limit?: number } = {}) {
+function run(id: SurfaceId, optimizer: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam', lr: number, options: { batch?: 'batch' | 'minibatch' | 'stochastic'; knobs?: { momentum: number; beta1: number; beta2?: number }; limit?: number } = {}) {
   const surface = surfaces[id];
   const grid = lossGrid(surface, surface.data ? 40 : 60);
   const descent = new Descent(surface, surface.start, optimizer, lr, options.batch ?? 'batch', [grid.min, grid.max], 1, options.knobs ?? defaultKnobs);
@@ -52,6 +52,28 @@ describe('the valley: momentum corrects the zigzag at the page defaults', () => 
     expect(compareWithPlainDescent(momentum, plain)).toBe('slower');
     expect(nesterov.outcome).toBe('diverged');
     expect(compareWithPlainDescent(nesterov, plain)).toBe('overshoots');
+  });
+
+  test('the caption while it plays: at the defaults momentum is ahead from iteration 10 on although its loss rose once; μ = 0.9 at η = 0.09 is behind and has overshot', () => {
+    const grid = lossGrid(surfaces.valley, 60);
+    const range = [grid.min, grid.max] as const;
+    const plain = run('valley', 'sgd', lr).descent.losses;
+    const momentum = run('valley', 'momentum', lr).descent.losses;
+    for (const k of [10, 20, 40]) expect(compareSoFar(momentum.slice(0, k + 1), plain, range).standing, `iteration ${k}`).toBe('ahead');
+    expect(compareSoFar(momentum.slice(0, 11), plain, range).firstRise).toBe(2);
+    const plainFast = run('valley', 'sgd', 0.09).descent.losses;
+    const heavy = run('valley', 'momentum', 0.09, { knobs: { momentum: 0.9, beta1: 0.9 } }).descent.losses;
+    const live = compareSoFar(heavy.slice(0, 13), plainFast, range);
+    expect(live.standing).toBe('behind');
+    expect(live.firstRise).not.toBeNull();
+    // Nesterov at the defaults never raises its loss.
+    expect(compareSoFar(run('valley', 'nesterov', lr).descent.losses, plain, range).firstRise).toBeNull();
+  });
+
+  test('Adam β₂ changes the path too', () => {
+    const a = run('valley', 'adam', 0.1, { knobs: { momentum: 0.7, beta1: 0.9, beta2: 0.999 } });
+    const b = run('valley', 'adam', 0.1, { knobs: { momentum: 0.7, beta1: 0.9, beta2: 0.6 } });
+    expect(a.descent.path[5]).not.toEqual(b.descent.path[5]);
   });
 
   test('Adam β₁ changes the path (the slider is wired to the optimizer)', () => {

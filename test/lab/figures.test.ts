@@ -102,10 +102,27 @@ describe('gradient descent', () => {
     expect(await data(page, '#gd-verdict', 'comparison')).toBe('slower');
     expect(await page.textContent('#gd-verdict')).toMatch(/overshoots.*Lower η or μ/);
     expect(page.url()).toContain('mu=0.9');
-    // Adam shows β₁ instead.
+    // Adam shows β₁ and β₂ instead; β₂ travels in the link.
     await page.selectOption('#gd-optimizer', 'adam');
     expect(await page.isVisible('#gd-beta1')).toBe(true);
+    expect(await page.isVisible('#gd-beta2')).toBe(true);
     expect(await page.isVisible('#gd-mu')).toBe(false);
+    await page.locator('#gd-beta2').fill('0.9');
+    expect(page.url()).toContain('beta2=0.9');
+    await close(w);
+  });
+
+  test('the valley’s caption reacts while it plays: ahead of plain descent at the defaults; overshooting named as soon as it costs the lead', async () => {
+    const w = await open('/gradient_descent.html?surface=valley&opt=momentum');
+    const { page } = w;
+    for (let k = 0; k < 15; k++) await page.click('#gd-step');
+    expect(await data(page, '#gd-verdict', 'live')).toBe('ahead');
+    expect(await page.textContent('#gd-verdict')).toMatch(/^So far \(iteration 15\): .* is ahead of gradient descent with the same η = 0\.05/);
+    await page.locator('#gd-lr').fill(String(Math.log10(0.09)));
+    await page.locator('#gd-mu').fill('0.9');
+    for (let k = 0; k < 12; k++) await page.click('#gd-step');
+    expect(await data(page, '#gd-verdict', 'live')).toBe('overshooting');
+    expect(await page.textContent('#gd-verdict')).toMatch(/is behind gradient descent.* Overshooting: its loss rose at iteration \d+\. Lower η or μ\./);
     await close(w);
   });
 

@@ -27,13 +27,15 @@ export interface StepRecord {
   loss: number;
 }
 
-/** The optimizer's knobs beyond η: momentum's μ (momentum, Nesterov) and Adam's β₁. */
+/** The optimizer's knobs beyond η: momentum's μ (momentum, Nesterov) and Adam's β₁ and β₂. */
 export interface Knobs {
   momentum: number;
   beta1: number;
+  /** Adam's memory of squared gradients (Keras' and the library's default 0.999). */
+  beta2?: number;
 }
 
-export const defaultKnobs: Knobs = { momentum: 0.7, beta1: 0.9 };
+export const defaultKnobs: Knobs = { momentum: 0.7, beta1: 0.9, beta2: 0.999 };
 
 /** Loss and gradient of the full loss at a point (no optimizer involved). */
 export function lossAndGradient(surface: Surface, w: readonly [number, number]): { loss: number; gradient: [number, number] } {
@@ -69,7 +71,7 @@ export class Descent {
   ) {
     this.w1 = tensor([start[0]], [1, 1], { requiresGrad: true });
     this.w2 = tensor([start[1]], [1, 1], { requiresGrad: true });
-    const extra = optimizerName === 'momentum' || optimizerName === 'nesterov' ? { momentum: knobs.momentum } : optimizerName === 'adam' ? { beta1: knobs.beta1 } : {};
+    const extra = optimizerName === 'momentum' || optimizerName === 'nesterov' ? { momentum: knobs.momentum } : optimizerName === 'adam' ? { beta1: knobs.beta1, beta2: knobs.beta2 ?? 0.999 } : {};
     this.optimizer = createOptimizer({ type: optimizerName, learningRate, ...extra }, [this.w1, this.w2]);
     const data = surface.data;
     this.loader =

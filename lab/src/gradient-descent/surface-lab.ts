@@ -15,7 +15,7 @@ import { FitView } from './fit-view.js';
 import { lossGrid, type LossGrid } from './heatmap.js';
 import { SurfaceView } from './surface-view.js';
 import { surfaceIds, surfaces, type Surface, type SurfaceId } from './surfaces.js';
-import { compareWithPlainDescent, finalOutcomes, type Comparison } from './trajectory.js';
+import { compareSoFar, compareWithPlainDescent, finalOutcomes, type Comparison } from './trajectory.js';
 
 const optimizerIds = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const satisfies readonly OptimizerName[];
 type OptimizerId = (typeof optimizerIds)[number];
@@ -50,6 +50,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
   // The knobs on the figure: momentum's μ (momentum, Nesterov) and Adam's β₁, shown with their optimizer.
   const mu = slider({ id: 'gd-mu', label: 'gd.knob.momentum', min: 0, max: 0.99, step: 0.01, value: numberParam(params, 'mu', defaultKnobs.momentum, 0.01, 0.99), format: (v) => fmt(v, 2) });
   const beta1 = slider({ id: 'gd-beta1', label: 'gd.knob.beta1', min: 0, max: 0.999, step: 0.001, value: numberParam(params, 'beta1', defaultKnobs.beta1, 0, 0.999), format: (v) => fmt(v, 3) });
+  const beta2 = slider({ id: 'gd-beta2', label: 'gd.knob.beta2', min: 0.5, max: 0.9999, step: 0.0001, value: numberParam(params, 'beta2', defaultKnobs.beta2!, 0.5, 0.9999), format: (v) => fmt(v, 4) });
   mu.input.min = '0.01';
   const batchSelect = select<BatchMode>({
     id: 'gd-batch',
@@ -97,7 +98,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
       el(
         'div',
         { class: 'card' },
-        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, mu.root, beta1.root, batchSelect.root, speedSelect.root),
+        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, mu.root, beta1.root, beta2.root, batchSelect.root, speedSelect.root),
         about,
         el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)),
         el('h3', { 'data-i18n': 'gd.update.title' }),
@@ -134,7 +135,8 @@ export function mountSurfaceLab(host: HTMLElement): void {
     numberParam(params, 'w2', surface.start[1], surface.domain[1][0], surface.domain[1][1]),
   ];
   let descent: Descent;
-  let plain: { outcome: Descent['outcome']; iterations: number } | null = null;
+  /** Plain gradient descent from the same start with the same η, run out of sight (for the captions). */
+  let plain: { outcome: Descent['outcome']; iterations: number; losses: readonly number[] } | null = null;
   let playing = false;
   let pending = 0;
   let lastTime = 0;
@@ -145,7 +147,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
       opt: optimizerSelect.value,
       lr: String(lr.value),
       ...(usesMomentum() ? { mu: String(mu.value) } : {}),
-      ...(optimizerSelect.value === 'adam' ? { beta1: String(beta1.value) } : {}),
+      ...(optimizerSelect.value === 'adam' ? { beta1: String(beta1.value), beta2: String(beta2.value) } : {}),
       ...(surface.data ? { batch: batchSelect.value } : {}),
       speed: speedSelect.value,
       w1: String(start[0]),
@@ -157,14 +159,15 @@ export function mountSurfaceLab(host: HTMLElement): void {
     return optimizerSelect.value === 'momentum' || optimizerSelect.value === 'nesterov';
   }
 
-  function knobs(): { momentum: number; beta1: number } {
-    return { momentum: mu.value, beta1: beta1.value };
+  function knobs(): { momentum: number; beta1: number; beta2: number } {
+    return { momentum: mu.value, beta1: beta1.value, beta2: beta2.value };
   }
 
   function restart(): void {
     setPlaying(false);
     mu.root.hidden = !usesMomentum();
     beta1.root.hidden = optimizerSelect.value !== 'adam';
+    beta2.root.hidden = optimizerSelect.value !== 'adam';
     descent = new Descent(surface, start, optimizerSelect.value, lr.value, batchSelect.value, [grid.min, grid.max], 1, knobs());
     plain = null;
     saveUrl();
@@ -175,16 +178,25 @@ export function mountSurfaceLab(host: HTMLElement): void {
    * Once a momentum or Adam path has ended, the same start and η with plain gradient descent
    * (run out of sight; a 2-D surface takes milliseconds), so the caption says which was better.
    */
-  function comparison(): { kind: Comparison; plainIterations: number } | null {
+  function comparable(): boolean {
     const name = descent.optimizerName;
-    if (surface.data !== undefined || !(name === 'momentum' || name === 'nesterov' || name === 'adam')) return null;
-    if (!finalOutcomes.has(descent.outcome) && descent.iteration < MAX_ITERATIONS) return null;
+    return surface.data === undefined && (name === 'momentum' || name === 'nesterov' || name === 'adam');
+  }
+
+  function plainReference(): NonNullable<typeof plain> {
     if (plain === null) {
       const reference = new Descent(surface, descent.path[0]!, 'sgd', descent.learningRate, 'batch', [grid.min, grid.max]);
       reference.runToEnd(MAX_ITERATIONS);
-      plain = { outcome: reference.outcome, iterations: reference.iteration };
+      plain = { outcome: reference.outcome, iterations: reference.iteration, losses: reference.losses };
     }
-    return { kind: compareWithPlainDescent({ outcome: descent.outcome, iterations: descent.iteration }, plain), plainIterations: plain.iterations };
+    return plain;
+  }
+
+  function comparison(): { kind: Comparison; plainIterations: number } | null {
+    if (!comparable()) return null;
+    if (!finalOutcomes.has(descent.outcome) && descent.iteration < MAX_ITERATIONS) return null;
+    const reference = plainReference();
+    return { kind: compareWithPlainDescent({ outcome: descent.outcome, iterations: descent.iteration }, reference), plainIterations: reference.iterations };
   }
 
   function changeSurface(id: SurfaceId): void {
@@ -279,12 +291,24 @@ export function mountSurfaceLab(host: HTMLElement): void {
 
   function renderVerdict(): void {
     const result = comparison();
+    const knob = descent.optimizerName === 'adam' ? `β₁ = ${fmt(beta1.value, 3)}, β₂ = ${fmt(beta2.value, 4)}` : `μ = ${fmt(mu.value, 2)}`;
     verdict.dataset.comparison = result?.kind ?? 'none';
+    delete verdict.dataset.live;
+    if (result === null && comparable() && descent.iteration > 0) {
+      // While it plays: against plain descent at the same iteration, and an overshoot named as
+      // soon as it costs the lead (momentum's loss may rise once and still win).
+      const live = compareSoFar(descent.losses, plainReference().losses, [grid.min, grid.max]);
+      const values = { optimizer: t(`optimizer.${descent.optimizerName as OptimizerId}`), iteration: descent.iteration, lr: fmt(lr.value, 3), knob, loss: fmt(descent.losses.at(-1)!, 4), plainLoss: fmt(live.plainLoss, 4) };
+      const overshooting = live.standing === 'behind' && live.firstRise !== null;
+      verdict.dataset.live = overshooting ? 'overshooting' : live.standing;
+      verdict.textContent =
+        t(`gd.live.${live.standing}`, values) + (overshooting ? ' ' + t('gd.live.overshooting', { rise: live.firstRise!, knobName: descent.optimizerName === 'adam' ? 'β₁' : 'μ' }) : '');
+      return;
+    }
     if (result === null || result.kind === 'none') {
       verdict.textContent = '';
       return;
     }
-    const knob = descent.optimizerName === 'adam' ? `β₁ = ${fmt(beta1.value, 3)}` : `μ = ${fmt(mu.value, 2)}`;
     const values = { optimizer: t(`optimizer.${descent.optimizerName as OptimizerId}`), iterations: descent.iteration, plain: result.plainIterations, lr: fmt(lr.value, 3), knob };
     verdict.textContent = t(`gd.verdict.${result.kind}`, values);
   }
@@ -308,7 +332,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
       rmsprop: ['\\mathbf{s} \\leftarrow \\rho\\,\\mathbf{s} + (1-\\rho)\\,(\\nabla L)^2', '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\nabla L / (\\sqrt{\\mathbf{s}} + \\epsilon)'],
       adam: [
         `\\mathbf{m} \\leftarrow \\beta_1\\mathbf{m} + (1-\\beta_1)\\nabla L \\quad (\\beta_1 = ${texNumber(descent.knobs.beta1)})`,
-        '\\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2',
+        `\\mathbf{v} \\leftarrow \\beta_2\\mathbf{v} + (1-\\beta_2)(\\nabla L)^2 \\quad (\\beta_2 = ${texNumber(descent.knobs.beta2 ?? 0.999)})`,
         '\\mathbf{w} \\leftarrow \\mathbf{w} - \\eta\\,\\hat{\\mathbf{m}} / (\\sqrt{\\hat{\\mathbf{v}}} + \\epsilon)',
       ],
     };
@@ -326,6 +350,7 @@ export function mountSurfaceLab(host: HTMLElement): void {
   lr.onChange(restart);
   mu.onChange(restart);
   beta1.onChange(restart);
+  beta2.onChange(restart);
   batchSelect.onChange(restart);
   speedSelect.onChange(saveUrl);
   resetButton.addEventListener('click', restart);

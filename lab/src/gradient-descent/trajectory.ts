@@ -142,6 +142,32 @@ export function compareWithPlainDescent(
   return finalOutcomes.has(run.outcome) && finalOutcomes.has(plain.outcome) ? 'bothFail' : 'none';
 }
 
+/**
+ * While a momentum-style run plays, against plain gradient descent with the same η from the same
+ * start, iteration for iteration: ahead (lower loss at this iteration), behind, or level; and
+ * the first iteration where its loss rose (a full-gradient step that raises the loss has
+ * overshot: it jumped past the valley floor), or null.
+ */
+export interface LiveComparison {
+  standing: 'ahead' | 'behind' | 'level';
+  /** Plain descent's loss at the same iteration (its last one once it has stopped). */
+  plainLoss: number;
+  firstRise: number | null;
+}
+
+export function compareSoFar(run: readonly number[], plain: readonly number[], lossRange: readonly [number, number]): LiveComparison {
+  const span = Math.max(lossRange[1] - lossRange[0], 1e-6);
+  // A rise smaller than this is float32 rounding near the minimum, not an overshoot.
+  const tolerance = 1e-4 * span;
+  let firstRise: number | null = null;
+  for (let k = 1; k < run.length && firstRise === null; k++) if (run[k]! > run[k - 1]! + tolerance) firstRise = k;
+  const k = run.length - 1;
+  const plainLoss = plain[Math.min(k, plain.length - 1)]!;
+  const here = run[k]!;
+  const standing = here < plainLoss - tolerance ? 'ahead' : here > plainLoss + tolerance ? 'behind' : 'level';
+  return { standing, plainLoss, firstRise };
+}
+
 /** The ball on the parabola L(w) = w²: where it stands after the positions in `trail`. */
 export type ParabolaState = 'ready' | 'descending' | 'bouncing' | 'oscillating' | 'converged' | 'diverged';
 
