@@ -90,6 +90,12 @@ describe('gradient descent', () => {
     const { page } = w;
     expect(await page.isVisible('#gd-mu')).toBe(true);
     expect(await page.isVisible('#gd-beta1')).toBe(false);
+    // μ is on the figure: in the surface's card, right under the canvas, covering none of it.
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    const [surface, knobs] = [await box('#gd-canvas'), await box('#gd-figure-knobs')];
+    expect(await page.$eval('#gd-mu', (e) => e.closest('.card')!.contains(document.querySelector('#gd-canvas')))).toBe(true);
+    expect(knobs.y).toBeGreaterThanOrEqual(surface.y + surface.height - 1);
+    expect(knobs.y - (surface.y + surface.height)).toBeLessThan(20);
     expect(await page.textContent('#gd-about')).toMatch(/momentum fixes it/);
     await page.click('#gd-play');
     await page.waitForSelector('#gd-status[data-state="converged"]', { timeout: 20_000 });

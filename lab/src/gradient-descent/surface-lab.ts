@@ -94,11 +94,13 @@ export function mountSurfaceLab(host: HTMLElement): void {
     el(
       'div',
       { class: 'grid' },
-      el('div', { class: 'card' }, canvas, legend, el('div', { class: 'buttons' }, playButton, stepButton, resetButton), status, verdict),
+      // μ, β₁ and β₂ sit on the figure's own edge, right under the path they shape (not in the
+      // side panel): move one and watch the path and the caption below change, without covering the path.
+      el('div', { class: 'card' }, canvas, el('div', { class: 'controls figure-knobs', id: 'gd-figure-knobs' }, mu.root, beta1.root, beta2.root), legend, el('div', { class: 'buttons' }, playButton, stepButton, resetButton), status, verdict),
       el(
         'div',
         { class: 'card' },
-        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, mu.root, beta1.root, beta2.root, batchSelect.root, speedSelect.root),
+        el('div', { class: 'controls' }, surfaceSelect.root, optimizerSelect.root, lr.root, batchSelect.root, speedSelect.root),
         about,
         el('div', { class: 'stats' }, ...Object.values(stats).map((s) => s.root)),
         el('h3', { 'data-i18n': 'gd.update.title' }),
