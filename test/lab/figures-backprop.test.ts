@@ -4,10 +4,10 @@
  * and in the browser against what the page shows.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Dense, meanSquaredError, Sequential, tensor } from '../../src/index.js';
 import { initialWeights, nudge, runPass, type Weights } from '../../lab/src/backprop/pass.js';
-import { buildLab, launchBrowser, openPage, removeBuild, screenshot, serveStatic, type StaticServer } from './harness.js';
+import { openPage, screenshot, useBuiltLab, type StaticServer } from './harness.js';
 
 /** The same network built from the library's layers; gradients from its own backward(). */
 function reference(weights: Weights, x: [number, number], y: number) {
@@ -78,19 +78,9 @@ describe('one iteration, in Node', () => {
 });
 
 describe('the page', () => {
-  let buildDir = '';
   let server: StaticServer;
   let browser: Browser;
-  beforeAll(async () => {
-    buildDir = await buildLab();
-    server = await serveStatic(buildDir);
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (buildDir) await removeBuild(buildDir);
-  });
+  useBuiltLab((lab) => ({ server, browser } = lab));
 
   test('shows the engine’s numbers phase by phase (→ and ← keys), and the nudge experiment', async () => {
     const w = await openPage(browser, server.origin, '/backprop.html', { locale: 'en-US' });

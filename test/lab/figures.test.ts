@@ -3,24 +3,12 @@
  * via playwright-core) on the built lab, as the students see it.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { openPage, useBuiltLab, type StaticServer, type WatchedPage } from './harness.js';
 
-let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser } = lab), 180_000);
 
 async function open(path: string, locale = 'en-US'): Promise<WatchedPage> {
   return openPage(browser, server.origin, path, { locale });

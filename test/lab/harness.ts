@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /**
@@ -136,4 +137,26 @@ export async function openPage(
  */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.jpg`), fullPage: options.fullPage ?? false, type: 'jpeg', quality: 72 });
+}
+
+/**
+ * Build the lab, serve it and start Chromium before the tests of the enclosing file or
+ * describe block, and take all three down after them. `use` receives the server, the browser
+ * and the build folder (e.g. `useBuiltLab((lab) => ({ server, browser } = lab))`).
+ */
+export function useBuiltLab(use: (lab: { server: StaticServer; browser: Browser; buildDir: string }) => void, timeout = 180_000): void {
+  let buildDir = '';
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    buildDir = await buildLab();
+    server = await serveStatic(buildDir);
+    browser = await launchBrowser();
+    use({ server, browser, buildDir });
+  }, timeout);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (buildDir) await removeBuild(buildDir);
+  });
 }

@@ -7,24 +7,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { openPage, useBuiltLab, type StaticServer } from './harness.js';
 
 let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser, buildDir } = lab), 120_000);
 
 /** The 784 values of the "what the network receives" canvas. */
 const received = (page: Page): Promise<number[]> =>

@@ -5,9 +5,9 @@
  * the file input speaks the page's language.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseCsvFile } from '../../lab/src/playground/csv-parse.js';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { openPage, useBuiltLab, type StaticServer, type WatchedPage } from './harness.js';
 
 /** 60 rows of two measurements and a class, written as a Spanish spreadsheet saves them. */
 function spanishCsv(classes = 2): string {
@@ -38,21 +38,9 @@ describe('reading a CSV without the page', () => {
   });
 });
 
-let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser } = lab), 120_000);
 
 async function close(w: WatchedPage): Promise<void> {
   expect(w.errors).toEqual([]);

@@ -5,10 +5,10 @@
  * thresholds (those live in bench/lab-frames.mjs and docs/LAB.md).
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { formatMacs, gridSide, judgeCost, macsPerSample, mapGridSide, MAX_GRID, MAX_MAP_GRID, MIN_GRID, MIN_MAP_GRID, REFUSE_MACS, runCost, WARN_MACS } from '../../lab/src/playground/cost.js';
 import { smoothed } from '../../lab/src/playground/smoothing.js';
-import { buildLab, launchBrowser, openPage, removeBuild, screenshot, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { openPage, screenshot, useBuiltLab, type StaticServer, type WatchedPage } from './harness.js';
 
 describe('cost of a setting, counted before it runs', () => {
   const layers = (n: number, units: number) => Array.from({ length: n }, () => ({ units, activation: 'relu' as const }));
@@ -49,21 +49,9 @@ describe('cost of a setting, counted before it runs', () => {
   });
 });
 
-let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser } = lab), 120_000);
 
 async function open(path: string, viewport = { width: 1280, height: 720 }): Promise<WatchedPage> {
   return openPage(browser, server.origin, path, { locale: 'en-US', viewport });

@@ -4,26 +4,14 @@
  * copy link, a favicon, the header folded into a menu on phones, reduced motion and print CSS.
  */
 import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { openPage, useBuiltLab, type StaticServer, type WatchedPage } from './harness.js';
 
 const pages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'playground', 'mnist'] as const;
 
-let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser } = lab), 120_000);
 
 async function close(w: WatchedPage): Promise<void> {
   expect(w.errors).toEqual([]);

@@ -5,24 +5,12 @@
  * bad values falls back to the defaults.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLab, launchBrowser, openPage, removeBuild, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { openPage, useBuiltLab, type StaticServer, type WatchedPage } from './harness.js';
 
-let buildDir = '';
 let server: StaticServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  buildDir = await buildLab();
-  server = await serveStatic(buildDir);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (buildDir) await removeBuild(buildDir);
-});
+useBuiltLab((lab) => ({ server, browser } = lab), 120_000);
 
 async function close(w: WatchedPage): Promise<void> {
   expect(w.errors).toEqual([]);
