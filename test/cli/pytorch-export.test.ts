@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, Tensor } from '../../src/node.js';
@@ -154,7 +155,9 @@ describe.skipIf(torchVersion === null)(`the exported train.py (PyTorch ${torchVe
     const project = `${run}-torch`;
     await cli(['train', ...MLP, '--epochs', '1', '--out', run, '--quiet']);
     await cli(['export', '--model', run, '--format', 'pytorch', '--out', project]);
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    // A port the kernel reports free: a random pick can land on one another test's server or
+    // Chromium holds (the ephemeral range), and then rank 1 waits for a rank 0 that never binds.
+    const port = String(await freePort());
     const ranks = [0, 1].map(
       (rank) =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -378,3 +381,15 @@ describe('export --format pytorch / import --from a project: bad input is one cl
     expect(notRun.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
