@@ -15,6 +15,7 @@ import type { AdamHyper, FusedUpdate, OptimizerState, RmspropHyper, SgdHyper } f
 import type { Backend, BackendOptions, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { broadcastStrides } from '../js/elementwise.js';
+import { reductionView } from '../reduction-view.js';
 import { BINARY_CODE, UNARY_CODE } from './codes.js';
 
 /** The addon's exports (native/gradiente.cc, Init). Every function checks its arguments and throws on a mismatch. */
@@ -128,23 +129,12 @@ export function createNativeBackend(addon: NativeAddon, onConfigure: (options: B
   }
 
   function reduce(op: ReduceOp, x: FloatArray, shape: readonly number[], axes: readonly number[], out: FloatArray): void {
-    const contiguous = axes.length > 0 && axes.every((ax, i) => i === 0 || ax === axes[i - 1]! + 1);
-    if (!contiguous || !oneType(x, out)) {
+    const view = reductionView(shape, axes);
+    if (view === null || !oneType(x, out)) {
       jsBackend.reduce(op, x, shape, axes, out);
       return;
     }
-    // View x as [outer, reduced, inner] around the reduced axes.
-    const first = axes[0]!;
-    const last = axes[axes.length - 1]!;
-    let outer = 1;
-    let reduced = 1;
-    let inner = 1;
-    for (let d = 0; d < shape.length; d++) {
-      if (d < first) outer *= shape[d]!;
-      else if (d <= last) reduced *= shape[d]!;
-      else inner *= shape[d]!;
-    }
-    addon.reduce(op === 'max', x, out, outer, reduced, inner);
+    addon.reduce(op === 'max', x, out, view.outer, view.reduced, view.inner);
   }
 
   function softmax(x: FloatArray, rows: number, cols: number, out: FloatArray, log: boolean): void {

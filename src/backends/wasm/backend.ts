@@ -11,6 +11,7 @@
 import type { FloatArray } from '../../tensor/tensor.js';
 import type { Backend, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { reductionView } from '../reduction-view.js';
 import { BINARY_CODES, UNARY_CODES } from './codes.js';
 import type { KernelExports } from './kernel-exports.js';
 import type { KernelMemory } from './memory.js';
@@ -210,22 +211,12 @@ export function createWasmBackend(rt: WasmRuntime): Backend {
 
   function reduce(op: ReduceOp, x: FloatArray, shape: readonly number[], axes: readonly number[], out: FloatArray): void {
     const n = x.length;
-    const contiguous = axes.length > 0 && axes.every((ax, i) => i === 0 || ax === axes[i - 1]! + 1);
-    if (n === 0 || !contiguous || !isF32(x, out) || !mem.begin(n + out.length, 2)) {
+    const view = n === 0 ? null : reductionView(shape, axes);
+    if (view === null || !isF32(x, out) || !mem.begin(n + out.length, 2)) {
       jsBackend.reduce(op, x, shape, axes, out);
       return;
     }
-    // View x as [outer, reduced, inner] around the reduced axes.
-    const first = axes[0]!;
-    const last = axes[axes.length - 1]!;
-    let outer = 1;
-    let reduced = 1;
-    let inner = 1;
-    for (let d = 0; d < shape.length; d++) {
-      if (d < first) outer *= shape[d]!;
-      else if (d <= last) reduced *= shape[d]!;
-      else inner *= shape[d]!;
-    }
+    const { outer, reduced, inner } = view;
     const px = mem.put(x as Float32Array);
     const po = mem.take(out.length);
     const isSum = op === 'sum';
