@@ -20,7 +20,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <vector>
+
 
 // Declared here as well: some cblas.h headers (the reference BLAS one) do not declare
 // OpenBLAS's own functions, but the library we link against always has them.
@@ -160,18 +167,136 @@ static napi_value undefinedValue(napi_env env) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Threads: OpenBLAS's pool for large products, one thread where a product is too small to share.
+// Threads. OpenBLAS always runs on one thread here: a product large enough to share is cut into
+// parts by its shape alone (never by the thread count) and the parts are shared out among the
+// backend's own threads. Each output element is then summed in the same order whatever the
+// thread count, so one thread and eight give the same bits; OpenBLAS's own threading sums
+// along K in another grouping when it runs threaded, which moved npm start's digits. And the
+// pool's workers sleep between products instead of spin-waiting, so they do not take the core
+// the JavaScript thread needs for the rest of the step.
 // ---------------------------------------------------------------------------------------------
 
-static int wantedThreads = 1;      // what large products use
-static double parallelFlops = 2e6;  // 2·m·n·k at and above which a product may use them
-static int blasThreads = -1;        // what OpenBLAS is set to now (-1: unknown)
+static int wantedThreads = 1;       // threads a large product may use
+static double parallelFlops = 2e6;  // 2·m·n·k at and above which it uses them
 
-static void useBlasThreads(int n) {
-  if (n != blasThreads) {
-    openblas_set_num_threads(n);
-    blasThreads = n;
+// How a product is cut: along its larger output dimension into a power-of-two number of parts
+// (at most 8, so up to 8 threads share it evenly), each at least PART_FLOPS of work and a
+// multiple of 32 rows or columns wide (whole register tiles of OpenBLAS's kernels).
+static const double PART_FLOPS = 4e6;
+static const int MAX_PARTS = 8;
+static const size_t PART_ALIGN = 32;
+
+struct Cut {
+  bool alongRows;  // cut M (rows of C) or N (columns of C)
+  size_t chunk;    // rows or columns per part (the last part may be narrower)
+  int parts;
+};
+
+static Cut cutProduct(size_t m, size_t k, size_t n) {
+  const double flops = 2.0 * (double)m * (double)n * (double)k;
+  const bool alongRows = m >= n;
+  const size_t dim = alongRows ? m : n;
+  int parts = 1;
+  while (parts * 2 <= MAX_PARTS && flops / (parts * 2) >= PART_FLOPS && dim >= (size_t)(parts * 2) * PART_ALIGN) parts *= 2;
+  size_t chunk = (dim + parts - 1) / parts;
+  chunk = (chunk + PART_ALIGN - 1) / PART_ALIGN * PART_ALIGN;
+  return {alongRows, chunk, (int)((dim + chunk - 1) / chunk)};
+}
+
+// A few worker threads that claim parts of a product from a counter, the calling thread with
+// them: a worker that is asleep or descheduled only claims fewer parts, and the caller never
+// waits for one that has not started. Idle workers spin for ~0.1 ms (the next product of a step
+// usually comes sooner), then sleep. One product at a time: a second caller (another Node
+// worker thread using the addon) finds the pool busy and runs all its parts itself, with the
+// same bits.
+class PartPool {
+ public:
+  // Runs job(0) .. job(parts - 1) on up to `threads` threads; returns when all are done.
+  template <typename Job>
+  void run(int parts, int threads, const Job &job) {
+    if (threads > parts) threads = parts;
+    std::unique_lock<std::mutex> busy(useMutex, std::try_to_lock);
+    if (threads <= 1 || !busy.owns_lock()) {
+      for (int p = 0; p < parts; p++) job(p);
+      return;
+    }
+    ensureWorkers(threads - 1);
+    const std::function<void(int)> work = [&](int p) { job(p); };
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      current = &work;
+      partCount = parts;
+      helpers = threads - 1;
+      joined = 0;
+      open = true;
+      next.store(0, std::memory_order_relaxed);
+      generation.fetch_add(1, std::memory_order_release);
+    }
+    wake.notify_all();
+    claim(work, parts);
+    // No worker may start on this job from here on; wait for those that did.
+    std::unique_lock<std::mutex> lock(mutex);
+    open = false;
+    done.wait(lock, [&] { return running == 0; });
+    current = nullptr;
   }
+
+ private:
+  void claim(const std::function<void(int)> &work, int parts) {
+    for (int p; (p = next.fetch_add(1, std::memory_order_relaxed)) < parts;) work(p);
+  }
+
+  void ensureWorkers(int count) {
+    while (workerCount < count) {
+      // Detached: the pool lives as long as the process (it is never destroyed, so no exit-time
+      // destructor has to join a thread that sleeps in wait()).
+      std::thread([this] { loop(); }).detach();
+      workerCount++;
+    }
+  }
+
+  void loop() {
+    uint64_t seen = generation.load(std::memory_order_acquire);
+    for (;;) {
+      // Spin a little before sleeping: the products of one training step come microseconds apart.
+      for (int i = 0; i < 20000 && generation.load(std::memory_order_acquire) == seen; i++) spinPause();
+      const std::function<void(int)> *work;
+      int parts;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return generation.load(std::memory_order_relaxed) != seen; });
+        seen = generation.load(std::memory_order_relaxed);
+        if (!open || joined >= helpers) continue;  // finished already, or enough threads on it
+        joined++;
+        running++;
+        work = current;
+        parts = partCount;
+      }
+      claim(*work, parts);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (--running == 0) done.notify_one();
+    }
+  }
+
+  static inline void spinPause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+
+  std::mutex useMutex;  // one product at a time
+  std::mutex mutex;     // guards the fields below but `next` and `generation`
+  std::condition_variable wake, done;
+  const std::function<void(int)> *current = nullptr;
+  std::atomic<int> next{0};
+  std::atomic<uint64_t> generation{0};
+  int partCount = 0, helpers = 0, joined = 0, running = 0, workerCount = 0;
+  bool open = false;
+};
+
+static PartPool &partPool() {
+  static PartPool *pool = new PartPool();  // never destroyed: see ensureWorkers
+  return *pool;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,23 +304,22 @@ static void useBlasThreads(int n) {
 // ---------------------------------------------------------------------------------------------
 
 template <typename T>
-static void gemm(const T *a, const T *b, T *c, int m, int k, int n, bool transA, bool transB, const T *bias);
+static void gemm(const T *a, const T *b, T *c, int m, int k, int n, int lda, int ldb, int ldc, bool transA, bool transB, T beta);
 
 template <>
-void gemm<float>(const float *a, const float *b, float *c, int m, int k, int n, bool transA, bool transB, const float *bias) {
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a,
-              transA ? m : k, b, transB ? k : n, bias != nullptr ? 1.0f : 0.0f, c, n);
+void gemm<float>(const float *a, const float *b, float *c, int m, int k, int n, int lda, int ldb, int ldc, bool transA, bool transB, float beta) {
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <>
-void gemm<double>(const double *a, const double *b, double *c, int m, int k, int n, bool transA, bool transB, const double *bias) {
-  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, a,
-              transA ? m : k, b, transB ? k : n, bias != nullptr ? 1.0 : 0.0, c, n);
+void gemm<double>(const double *a, const double *b, double *c, int m, int k, int n, int lda, int ldb, int ldc, bool transA, bool transB, double beta) {
+  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <typename T>
 static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, size_t k, size_t n, bool transA, bool transB, const Array &bias) {
   T *c = (T *)C.data;
+  const T *a = (const T *)A.data, *b = (const T *)B.data;
   const T *bv = (const T *)bias.data;
   if (bv != nullptr) {
     // Start from the bias on every row; sgemm then adds A·B to it (beta = 1): the bias is fused.
@@ -205,9 +329,21 @@ static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, si
     if (bv == nullptr) memset(c, 0, m * n * sizeof(T));
     return;
   }
-  double flops = 2.0 * (double)m * (double)n * (double)k;
-  useBlasThreads(flops >= parallelFlops ? wantedThreads : 1);
-  gemm<T>((const T *)A.data, (const T *)B.data, c, (int)m, (int)k, (int)n, transA, transB, bv);
+  const int lda = (int)(transA ? m : k), ldb = (int)(transB ? k : n), ldc = (int)n;
+  const T beta = bv != nullptr ? 1 : 0;
+  const Cut cut = cutProduct(m, k, n);
+  // Part p of the output: rows [p·chunk, …) with the matching rows of A (columns where A is
+  // transposed), or columns with the matching columns of B (rows where B is transposed).
+  auto part = [&](int p) {
+    const size_t from = (size_t)p * cut.chunk;
+    const size_t to = std::min((cut.alongRows ? m : n), from + cut.chunk);
+    if (cut.alongRows)
+      gemm<T>(transA ? a + from : a + from * k, b, c + from * n, (int)(to - from), (int)k, (int)n, lda, ldb, ldc, transA, transB, beta);
+    else
+      gemm<T>(a, transB ? b + from * k : b + from, c + from, (int)m, (int)k, (int)(to - from), lda, ldb, ldc, transA, transB, beta);
+  };
+  const double flops = 2.0 * (double)m * (double)n * (double)k;
+  partPool().run(cut.parts, flops >= parallelFlops ? wantedThreads : 1, part);
 }
 
 static napi_value Matmul(napi_env env, napi_callback_info info) {
@@ -804,7 +940,6 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (!(flops >= 0)) return throwRange(env, fn, "parallelFlops must be a number >= 0"), nullptr;
   wantedThreads = (int)threads;
   parallelFlops = flops;
-  blasThreads = -1;  // set again on the next product
   return undefinedValue(env);
 }
 
@@ -841,6 +976,8 @@ static napi_value Info(napi_env env, napi_callback_info) {
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
+  // OpenBLAS computes every part on the thread that calls it (see PartPool).
+  openblas_set_num_threads(1);
   napi_property_descriptor props[] = {
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},

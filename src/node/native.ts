@@ -88,13 +88,14 @@ function isGradientePackage(dir: string): boolean {
 }
 
 /**
- * One core fewer than the machine has (at least 1, at most 8): between products the
- * JavaScript thread does the rest of a step while OpenBLAS's workers spin-wait for the next
- * product, so a pool as wide as the machine takes the core that work needs. On the 2-core
- * machine of docs/PERFORMANCE.md one thread trained faster than two in every workload.
+ * As many threads as the machine has cores (at most 8, the most parts a product is cut into):
+ * the addon's workers sleep between products, so they never take the core the JavaScript
+ * thread needs for the rest of a step, and every thread count gives the same bits. On the
+ * 2-core machine of docs/PERFORMANCE.md, on a quiet machine, two threads trained faster than
+ * one in every workload whose products are large enough to share.
  */
 export function defaultThreadCount(cores: number): number {
-  return Math.max(1, Math.min(cores - 1, 8));
+  return Math.max(1, Math.min(cores, 8));
 }
 
 function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFrom'] } {

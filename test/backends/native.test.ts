@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { Random, SGD, Adam, AdamW, RMSprop, Tensor, initNativeBackend, matmul, nativeBackendInfo, nativeBackendStatus, randn, setBackend } from '../../src/node.js';
+import { Random, SGD, Adam, AdamW, RMSprop, Tensor, initNativeBackend, linear, matmul, nativeBackendInfo, nativeBackendStatus, randn, setBackend } from '../../src/node.js';
 import { kernels } from '../../src/backends/registry.js';
 import { adamRule, rmspropRule, sgdRule, type AdamHyper, type FusedUpdate, type RmspropHyper, type SgdHyper, type UpdateRule } from '../../src/optim/rules.js';
 import type { NativeAddon } from '../../src/backends/native/backend.js';
@@ -148,12 +148,63 @@ describe.skipIf(info === null)('native backend', () => {
       expect(nativeBackendInfo()).toMatchObject({ threads: 2, threadsFrom: 'option' });
       const two = matmul(a, b).data;
       setBackend('js');
-      let worst = 0;
-      for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(two[i]! - one[i]!) / (1 + Math.abs(one[i]!)));
-      // Split over threads, OpenBLAS may sum K in another order: two float32 sums of 400 terms,
-      // each within ~3e-5 of the exact value (see matmul.test.ts), not the same digits.
-      expect(worst).toBeLessThan(1e-4);
+      // A product is cut into parts by its shape, never by the thread count: the same bits.
+      expect(Array.from(two)).toEqual(Array.from(one));
       expect(() => setBackend('native', { threads: 0 })).toThrow(/threads must be a whole number/);
+      void initNativeBackend({ threads: info!.threads, select: false });
+    });
+
+    it('gives the same bits on 1, 2, 3 and 8 threads for every form and shape, float32 and float64', () => {
+      const random = new Random(11);
+      // Shapes on both sides of the size at which a product is cut into parts, tall and wide
+      // (cut along rows or columns), with odd sizes that leave a narrower last part.
+      const shapes: [number, number, number][] = [[32, 784, 256], [784, 32, 256], [64, 784, 128], [256, 784, 1024], [1, 784, 128], [37, 1001, 515], [515, 333, 97], [8, 2000, 8]];
+      const forms = [[false, false], [true, false], [false, true], [true, true]] as const;
+      let checked = 0;
+      for (const [m, k, n] of shapes) {
+        for (const [transA, transB] of forms) {
+          for (const dtype of ['float32', 'float64'] as const) {
+            if (dtype === 'float64' && m * k * n > 2e7) continue;
+            const a = randn(transA ? [k, m] : [m, k], { random, dtype });
+            const b = randn(transB ? [n, k] : [k, n], { random, dtype });
+            const bias = randn([n], { random, dtype });
+            const results = [1, 2, 3, 8].map((threads) => {
+              setBackend('native', { threads });
+              const product = Array.from(matmul(a, b, { transposeA: transA, transposeB: transB }).data);
+              // The fused bias (C starts as the bias rows, beta = 1) through the layer op.
+              return transA || transB ? product : [...product, ...Array.from(linear(a, b, bias).data)];
+            });
+            for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+            checked++;
+          }
+        }
+      }
+      setBackend('js');
+      void initNativeBackend({ threads: info!.threads, select: false });
+      expect(checked).toBe(60);
+    });
+
+    it('two Node worker threads multiplying at once on 2 threads get the bits of one thread', async () => {
+      // The pool runs one product at a time; a second caller runs its parts itself.
+      const { Worker } = await import('node:worker_threads');
+      const code = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const addon = require(workerData.path);
+        const [m, k, n] = [256, 784, 512];
+        let s = workerData.seed;
+        const fill = (len) => { const x = new Float32Array(len); for (let i = 0; i < len; i++) { s = (s * 1103515245 + 12345) >>> 0; x[i] = s / 4294967296 - 0.5; } return x; };
+        const a = fill(m * k), b = fill(k * n);
+        const run = (threads) => { addon.setThreads(threads, 0); const c = new Float32Array(m * n); addon.matmul(a, b, c, m, k, n, false, false, null); return c; };
+        const two = []; for (let r = 0; r < 20; r++) two.push(run(2));
+        const one = run(1);
+        parentPort.postMessage(two.every((c) => c.every((v, i) => Object.is(v, one[i]))));
+      `;
+      const same = await Promise.all([1, 2].map((seed) => new Promise<boolean>((resolve, reject) => {
+        const worker = new Worker(code, { eval: true, workerData: { path: info!.path, seed } });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      })));
+      expect(same).toEqual([true, true]);
       void initNativeBackend({ threads: info!.threads, select: false });
     });
   });
