@@ -111,7 +111,7 @@ export class Dropout extends Module {
     const keep = 1 - this.rate;
     const mask = noGrad(() => {
       const m = new Float32Array(x.size);
-      for (let i = 0; i < m.length; i++) m[i] = globalRandom.uniform() < keep ? 1 / keep : 0;
+      globalRandom.fillBernoulli(m, keep, 1 / keep);
       return new Tensor(x.dtype === 'float64' ? Float64Array.from(m) : m, x.shape);
     });
     return mul(x, mask);

@@ -62,6 +62,30 @@ export class Random {
     return this.nextUint32() / 4294967296;
   }
 
+  /**
+   * Fills `out` with `value` where a uniform draw falls below `p`, else 0: the same draws, in
+   * the same order, as `uniform() < p ? value : 0` element by element (dropout's masks), with
+   * the state kept in locals so the loop does not load and store it per draw.
+   */
+  fillBernoulli(out: Float32Array | Float64Array, p: number, value: number): void {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      out[i] = result / 4294967296 < p ? value : 0;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);

@@ -1,6 +1,6 @@
 /** Dense and Dropout: values, shapes, errors; Dropout's train/eval behaviour and statistics. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Dense, Dropout, Sequential, ShapeError, Tensor, ValueError, manualSeed, ones, randn, tensor } from '../../src/index.js';
+import { Dense, Dropout, Random, Sequential, ShapeError, Tensor, ValueError, manualSeed, ones, randn, tensor } from '../../src/index.js';
 import { backendsUnderTest, useBackend } from '../helpers/backends.js';
 
 const backends = await backendsUnderTest();
@@ -65,6 +65,21 @@ describe('Dense errors', () => {
 });
 
 describe('Dropout', () => {
+  it('draws its mask as uniform() < keep would, element by element, and leaves the generator where that would', () => {
+    // Dropout fills its mask with Random.fillBernoulli (the state in locals); the same seed
+    // must give the very masks, and the very draws after them, that per-element uniform() gave.
+    for (const [seed, size, keep] of [[1, 1, 0.5], [7, 1000, 0.8], [99, 4097, 0.3]] as const) {
+      const fast = new Random(seed);
+      const slow = new Random(seed);
+      const mask = new Float32Array(size);
+      fast.fillBernoulli(mask, keep, 1 / keep);
+      const expected = Float32Array.from({ length: size }, () => (slow.uniform() < keep ? 1 / keep : 0));
+      expect(Array.from(mask)).toEqual(Array.from(expected));
+      expect(fast.getState()).toEqual(slow.getState());
+      expect(fast.nextUint32()).toBe(slow.nextUint32());
+    }
+  });
+
   it.each([-0.1, 1, 1.5, Number.NaN])('rejects rate = %s', (rate) => {
     expect(() => new Dropout(rate)).toThrow(/rate must be in \[0, 1\)/);
   });
