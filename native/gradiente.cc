@@ -28,7 +28,6 @@
 #include <thread>
 #include <vector>
 
-
 // Declared here as well: some cblas.h headers (the reference BLAS one) do not declare
 // OpenBLAS's own functions, but the library we link against always has them.
 extern "C" {
@@ -822,6 +821,26 @@ static napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
 // rules' state is always Float32Array).
 // ---------------------------------------------------------------------------------------------
 
+// The loops below take their loop-invariant choices (momentum or not, Nesterov, the kind of
+// weight decay) as template parameters: one branch-free loop per case, which the compiler
+// vectorizes (in double: float→double, sqrt and division are exact IEEE operations in a
+// vector lane as in a scalar one, so the results are bit for bit those of a scalar loop).
+// With the branches inside, gcc left the Adam and RMSprop loops scalar.
+
+template <bool MOMENTUM, bool NESTEROV>
+static void sgdLoop(float *wp, const float *gp, float *vp, size_t n, double lr, double momentum,
+                    double weightDecay) {
+  for (size_t i = 0; i < n; i++) {
+    double d = (double)gp[i] + weightDecay * (double)wp[i];
+    if (MOMENTUM) {
+      const float vi = (float)(momentum * (double)vp[i] + d);
+      vp[i] = vi;
+      d = NESTEROV ? d + momentum * (double)vi : (double)vi;
+    }
+    wp[i] = (float)((double)wp[i] - lr * d);
+  }
+}
+
 // sgd(w, g, velocity|null, lr, momentum, nesterov, weightDecay)
 static napi_value Sgd(napi_env env, napi_callback_info info) {
   const char *fn = "sgd";
@@ -847,15 +866,33 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   float *vp = (float *)v.data;
-  for (size_t i = 0; i < n; i++) {
-    double d = (double)gp[i] + weightDecay * (double)wp[i];
-    if (momentum != 0) {
-      vp[i] = (float)(momentum * (double)vp[i] + d);
-      d = nesterov ? d + momentum * (double)vp[i] : (double)vp[i];
-    }
-    wp[i] = (float)((double)wp[i] - lr * d);
-  }
+  if (momentum == 0) sgdLoop<false, false>(wp, gp, vp, n, lr, momentum, weightDecay);
+  else if (nesterov) sgdLoop<true, true>(wp, gp, vp, n, lr, momentum, weightDecay);
+  else sgdLoop<true, false>(wp, gp, vp, n, lr, momentum, weightDecay);
   return undefinedValue(env);
+}
+
+enum Decay { NO_DECAY, L2_DECAY, DECOUPLED_DECAY };
+
+struct AdamConstants {
+  double beta1, beta2, epsilon, weightDecay, decay, stepSize, sqrtCorrection2;
+};
+
+template <Decay DECAY>
+static void adamLoop(float *wp, const float *gp, float *mp, float *vp, size_t n,
+                     const AdamConstants c) {
+  for (size_t i = 0; i < n; i++) {
+    double gi = gp[i];
+    // The decoupled decay is stored as float before the update reads it, as the reference does.
+    float wi = wp[i];
+    if (DECAY == DECOUPLED_DECAY) wi = (float)((double)wi * c.decay);
+    if (DECAY == L2_DECAY) gi += c.weightDecay * (double)wi;
+    const float mi = (float)(c.beta1 * (double)mp[i] + (1 - c.beta1) * gi);
+    const float vi = (float)(c.beta2 * (double)vp[i] + (1 - c.beta2) * gi * gi);
+    mp[i] = mi;
+    vp[i] = vi;
+    wp[i] = (float)((double)wi - (c.stepSize * (double)mi) / (sqrt((double)vi) / c.sqrtCorrection2 + c.epsilon));
+  }
 }
 
 // adam(w, g, m, v, lr, beta1, beta2, epsilon, weightDecay, decoupled, step)
@@ -879,19 +916,29 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const double sqrtCorrection2 = sqrt(1 - pow(beta2, step));
   const double stepSize = lr / correction1;
   const double decay = 1 - lr * weightDecay;
-  for (size_t i = 0; i < n; i++) {
-    double gi = gp[i];
-    if (weightDecay != 0) {
-      if (decoupled) wp[i] = (float)((double)wp[i] * decay);
-      else gi += weightDecay * (double)wp[i];
-    }
-    const float mi = (float)(beta1 * (double)mp[i] + (1 - beta1) * gi);
-    const float vi = (float)(beta2 * (double)vp[i] + (1 - beta2) * gi * gi);
-    mp[i] = mi;
-    vp[i] = vi;
-    wp[i] = (float)((double)wp[i] - (stepSize * (double)mi) / (sqrt((double)vi) / sqrtCorrection2 + epsilon));
-  }
+  const AdamConstants c = {beta1, beta2, epsilon, weightDecay, decay, stepSize, sqrtCorrection2};
+  if (weightDecay == 0) adamLoop<NO_DECAY>(wp, gp, mp, vp, n, c);
+  else if (decoupled) adamLoop<DECOUPLED_DECAY>(wp, gp, mp, vp, n, c);
+  else adamLoop<L2_DECAY>(wp, gp, mp, vp, n, c);
   return undefinedValue(env);
+}
+
+template <bool MOMENTUM>
+static void rmspropLoop(float *wp, const float *gp, float *sp, float *bp, size_t n, double lr,
+                        double rho, double momentum, double epsilon, double weightDecay) {
+  for (size_t i = 0; i < n; i++) {
+    const double gi = (double)gp[i] + weightDecay * (double)wp[i];
+    const float si = (float)(rho * (double)sp[i] + (1 - rho) * gi * gi);
+    sp[i] = si;
+    const double d = gi / (sqrt((double)si) + epsilon);
+    if (MOMENTUM) {
+      const float bi = (float)(momentum * (double)bp[i] + d);
+      bp[i] = bi;
+      wp[i] = (float)((double)wp[i] - lr * (double)bi);
+    } else {
+      wp[i] = (float)((double)wp[i] - lr * d);
+    }
+  }
 }
 
 // rmsprop(w, g, meanSquare, velocity, lr, rho, momentum, epsilon, weightDecay)
@@ -911,18 +958,8 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
     return nullptr;
   float *wp = (float *)w.data, *sp = (float *)s.data, *bp = (float *)buf.data;
   const float *gp = (const float *)g.data;
-  for (size_t i = 0; i < n; i++) {
-    const double gi = (double)gp[i] + weightDecay * (double)wp[i];
-    const float si = (float)(rho * (double)sp[i] + (1 - rho) * gi * gi);
-    sp[i] = si;
-    const double d = gi / (sqrt((double)si) + epsilon);
-    if (momentum != 0) {
-      bp[i] = (float)(momentum * (double)bp[i] + d);
-      wp[i] = (float)((double)wp[i] - lr * (double)bp[i]);
-    } else {
-      wp[i] = (float)((double)wp[i] - lr * d);
-    }
-  }
+  if (momentum != 0) rmspropLoop<true>(wp, gp, sp, bp, n, lr, rho, momentum, epsilon, weightDecay);
+  else rmspropLoop<false>(wp, gp, sp, bp, n, lr, rho, momentum, epsilon, weightDecay);
   return undefinedValue(env);
 }
 

@@ -80,6 +80,12 @@ function build() {
     // No contraction of a*b+c into fused multiply-adds: the scalar kernels must round exactly
     // as the JavaScript reference does (the BLAS products are unaffected; OpenBLAS is its own library).
     '-ffp-contract=off',
+    // sqrt() need not set errno (nothing reads it): without this gcc keeps a call to libm
+    // for negative inputs in every sqrt, which leaves the Adam and RMSprop passes scalar
+    // (~4× slower). The result is the same IEEE square root either way; exp, tanh, erf and
+    // the other libm functions stay the scalar calls they were (libmvec's vector versions
+    // round differently and would no longer match the reference).
+    '-fno-math-errno',
     '-fPIC',
     '-shared',
     '-fvisibility=hidden',
