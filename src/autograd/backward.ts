@@ -1,6 +1,7 @@
 /** Reverse-mode automatic differentiation: topological order, then chain rule backwards. */
 import { GradienteError, ValueError, formatShape } from '../errors.js';
 import { Tensor, allocate, dtypeOf, type FloatArray } from '../tensor/tensor.js';
+import { claimReturned, gradientArray, ownedGradient, recycle } from './gradient-pool.js';
 
 export interface BackwardOptions {
   /** Keep the graph so backward() can run through it again (default false: memory is freed). */
@@ -97,18 +98,31 @@ class ArrayOwnership {
   }
 
   returned(a: FloatArray): void {
-    this.seen.set(a, (this.seen.get(a) ?? 0) + 1);
+    const count = this.seen.get(a);
+    if (count === undefined && claimReturned(a)) this.internal.add(a);
+    this.seen.set(a, (count ?? 0) + 1);
   }
 
   /** An array backward() itself allocated (a sum of two contributions). */
   fresh(a: FloatArray): FloatArray {
     this.seen.set(a, 1);
+    this.internal.add(a);
     return a;
   }
 
   adoptable(a: FloatArray): boolean {
     return a !== this.seed && this.seen.get(a) === 1 && !this.values.has(a);
   }
+
+  /**
+   * Adoptable, and made by gradientArray() or by backward() itself rather than by a backward
+   * function that might keep it: no code outside the library holds it (gradient-pool.ts).
+   */
+  ownedByLibrary(a: FloatArray): boolean {
+    return this.internal.has(a) && this.adoptable(a);
+  }
+
+  private readonly internal = new WeakSet<FloatArray>();
 }
 
 function topologicalOrder(root: Tensor): Tensor[] {
@@ -149,23 +163,31 @@ function topologicalOrder(root: Tensor): Tensor[] {
 }
 
 function accumulateLeaf(t: Tensor, g: FloatArray, owner: ArrayOwnership): void {
-  if (t.grad === null) {
+  // _peekGrad: reading .grad here hands it to no one, so it stays reusable (gradient-pool.ts).
+  const existing = Tensor._peekGrad(t);
+  if (existing === null) {
     const sameType = t.dtype === 'float64' ? g instanceof Float64Array : g instanceof Float32Array;
     if (sameType && g.length === t.size && owner.adoptable(g)) {
-      t.grad = new Tensor(g, t.shape);
+      t.grad = owner.ownedByLibrary(g) ? ownedGradient(t, g) : new Tensor(g, t.shape);
       return;
     }
-    const owned = allocate(t.dtype, t.size);
+    // A copy into an array only this .grad holds (every element is written: a reused one is fine).
+    const owned = g.length === t.size ? gradientArray(t.dtype, t.size) : allocate(t.dtype, t.size);
+    claimReturned(owned);
     owned.set(g);
-    t.grad = new Tensor(owned, t.shape);
+    t.grad = ownedGradient(t, owned);
   } else {
-    const d = t.grad.data;
+    const d = existing.data;
     for (let i = 0; i < d.length; i++) d[i]! += g[i]!;
+    // Added in: if nobody else holds g, the next step can reuse it.
+    if (owner.ownedByLibrary(g)) recycle(g);
   }
 }
 
 function addArrays(a: FloatArray, b: FloatArray): FloatArray {
-  const out = allocate(dtypeOf(a, b), a.length);
+  // Every element is written below, so an array from the pool is as good as a zeroed one.
+  const out = gradientArray(dtypeOf(a, b), a.length);
+  claimReturned(out);
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
   return out;
 }

@@ -1,4 +1,5 @@
 /** Matrix products: matmul (with transposed forms) and the fused layer op linear(x, W, b). */
+import { gradientArray } from '../autograd/gradient-pool.js';
 import { record } from '../autograd/graph.js';
 import { kernels } from '../backends/registry.js';
 import { ShapeError, formatShape } from '../errors.js';
@@ -22,8 +23,11 @@ function product(
   transB: boolean,
   dtype: DType,
   bias: FloatArray | null = null,
+  // Backward passes gradientArray: every backend's matmul writes all of out, so a reused
+  // array (last step's gradient of the same size) serves as well as a zeroed one.
+  newArray: (dtype: DType, size: number) => FloatArray = allocate,
 ): FloatArray {
-  const out = allocate(dtype, m * n);
+  const out = newArray(dtype, m * n);
   kernels(a, b).matmul(a, b, out, m, k, n, transA, transB, bias);
   return out;
 }
@@ -49,13 +53,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     const da = !a.requiresGrad
       ? null
       : transA
-        ? product(b.data, g, k, n, m, transB, true, dtype)
-        : product(g, b.data, m, n, k, false, !transB, dtype);
+        ? product(b.data, g, k, n, m, transB, true, dtype, null, gradientArray)
+        : product(g, b.data, m, n, k, false, !transB, dtype, null, gradientArray);
     const db = !b.requiresGrad
       ? null
       : transB
-        ? product(g, a.data, n, m, k, true, transA, dtype)
-        : product(a.data, g, k, m, n, !transA, false, dtype);
+        ? product(g, a.data, n, m, k, true, transA, dtype, null, gradientArray)
+        : product(a.data, g, k, m, n, !transA, false, dtype, null, gradientArray);
     return [da, db];
   });
 }
@@ -76,8 +80,8 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const dtype = resultDType(...inputs);
   const out = product(x.data, w.data, nRows, d, h, false, false, dtype, b?.data ?? null);
   return record(out, [nRows, h], 'linear', inputs, (g) => {
-    const dx = x.requiresGrad ? product(g, w.data, nRows, h, d, false, true, dtype) : null;
-    const dw = w.requiresGrad ? product(x.data, g, d, nRows, h, true, false, dtype) : null;
+    const dx = x.requiresGrad ? product(g, w.data, nRows, h, d, false, true, dtype, null, gradientArray) : null;
+    const dw = w.requiresGrad ? product(x.data, g, d, nRows, h, true, false, dtype, null, gradientArray) : null;
     let db: FloatArray | null = null;
     if (b !== null && b.requiresGrad) {
       db = allocate(b.dtype, h);

@@ -5,6 +5,7 @@
  *   const opt = new Adam(model.parameters(), { learningRate: 1e-3 });
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
+import { releaseGradient } from '../autograd/gradient-pool.js';
 import { kernels } from '../backends/registry.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -54,8 +55,13 @@ export abstract class Optimizer<H extends object = object> {
     return typeof lr === 'number' ? lr : lr.at(this.iterations);
   }
 
+  /**
+   * Set every parameter's .grad to null, so the next backward() starts from zero. A gradient
+   * array no code outside the library ever saw is reused by the next step's backward()
+   * instead of being allocated again (autograd/gradient-pool.ts); one you read stays yours.
+   */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const p of this.params) releaseGradient(p);
   }
 
   /** One weight update from the gradients now in .grad (parameters without one are skipped). */
@@ -65,14 +71,16 @@ export abstract class Optimizer<H extends object = object> {
     // TypeScript cannot tie the rule's name to H; each optimizer class pairs them (SGD with sgdRule, ...).
     const fused = { rule: this.rule.name, hyper: this.hyper } as FusedUpdate;
     this.params.forEach((p, i) => {
-      if (p.grad === null) return;
+      // _peekGrad: the update only reads the gradient, so it stays reusable (gradient-pool.ts).
+      const grad = Tensor._peekGrad(p);
+      if (grad === null) return;
       let state = this.states[i];
       if (state == null) {
         state = this.rule.init(p.size);
         this.states[i] = state;
       }
       // A backend may run the rule as one fused pass; the rule here is the reference it must match.
-      const g = p.grad.data;
+      const g = grad.data;
       if (kernels(p.data, g).optimizerUpdate?.(fused, p.data, g, state, lr, this.iterations) === true) return;
       this.rule.update(p.data, g, state, this.hyper, lr, this.iterations);
     });

@@ -44,8 +44,11 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly data: FloatArray;
   requiresGrad: boolean;
-  /** dL/d(this), filled by backward() on leaves that require it; accumulates until zeroed. */
-  grad: Tensor | null = null;
+  // The gradient, and (on a gradient tensor) whether `grad` ever handed it out: one that
+  // never left the library can have its array reused for the next step's gradient
+  // (autograd/gradient-pool.ts); one that was handed out never is.
+  #grad: Tensor | null = null;
+  #handedOut = false;
   /** @internal the operation that produced this tensor, while the graph is alive. */
   _node: GraphNode | null = null;
 
@@ -57,6 +60,27 @@ export class Tensor {
     this.data = data;
     this.shape = Object.freeze([...shape]);
     this.requiresGrad = requiresGrad;
+  }
+
+  /** dL/d(this), filled by backward() on leaves that require it; accumulates until zeroed. */
+  get grad(): Tensor | null {
+    const g = this.#grad;
+    if (g !== null) g.#handedOut = true;
+    return g;
+  }
+
+  set grad(g: Tensor | null) {
+    this.#grad = g;
+  }
+
+  /** @internal `t.grad` without handing it out: only for library code that neither keeps it nor passes it on. */
+  static _peekGrad(t: Tensor): Tensor | null {
+    return t.#grad;
+  }
+
+  /** @internal whether the `grad` getter ever returned this (gradient) tensor. */
+  static _handedOut(g: Tensor): boolean {
+    return g.#handedOut;
   }
 
   get dtype(): DType {

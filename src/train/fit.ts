@@ -14,7 +14,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { slice } from '../ops/shape.js';
 import { generatorFor, type Random } from '../tensor/random.js';
-import { allocate, type Tensor } from '../tensor/tensor.js';
+import { Tensor, allocate } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainingContext } from './callbacks.js';
 import { History } from './history.js';
 import type { MetricFunction } from './metrics.js';
@@ -154,7 +154,8 @@ function divergence(lossValue: number, optimizer: Optimizer, epoch: number, lear
 /** What is wrong with the first parameter gradient holding a NaN or ±Inf, or null. */
 function nonFiniteGradient(params: readonly Tensor[]): string | null {
   for (const p of params) {
-    const g = p.grad?.data;
+    // _peekGrad: checking hands the gradient to no one, so it stays reusable (autograd/gradient-pool.ts).
+    const g = Tensor._peekGrad(p)?.data;
     if (g === undefined) continue;
     // One NaN or ±Inf makes the sum non-finite; the backend's reduction is a SIMD pass where
     // the plain loop would cost a fifth of a step at batch size 1. (A sum that overflows
