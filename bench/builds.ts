@@ -18,14 +18,15 @@ interface Build {
   initialWeights(workload: Workload): Float32Array[];
   workloads(quick: boolean, trainCount: number): Workload[];
   loadBenchData(): Promise<BenchData>;
+  manualSeed(seed: number): void;
 }
 
 const usage = 'usage: node dist/bench/builds.js <before folder> <after folder> [W1|W2|W3|W4] [samples] [rounds]';
 
 async function load(folder: string): Promise<Build> {
   const at = (file: string): string => pathToFileURL(resolve(folder, 'dist', 'bench', file)).href;
-  const [g, d, w] = await Promise.all([import(at('gradiente.js')), import(at('data.js')), import(at('workloads.js'))]);
-  return { ...g, ...d, ...w } as Build;
+  const [g, d, w, lib] = await Promise.all([import(at('gradiente.js')), import(at('data.js')), import(at('workloads.js')), import(at('../src/node.js'))]);
+  return { ...g, ...d, ...w, manualSeed: lib.manualSeed } as Build;
 }
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -44,10 +45,16 @@ async function main(): Promise<void> {
   const rounds = Number(roundsArg ?? 8);
   const runs = [before, after].map((b) => ({ b, workload: pick(b) }));
   const weights = before.initialWeights(runs[0]!.workload);
+  // The last result of each build: both must have run the same computation (same loss and accuracy).
+  const last: (TrainResult | null)[] = [null, null];
   const rate = async (i: number): Promise<number> => {
     const { b, workload } = runs[i]!;
     await b.useConfig({ backend: 'native' });
-    return (await b.trainGradiente(workload, data, weights)).samplesPerSecond;
+    // Each build has its own global generator: the same seed before every run gives both the same dropout masks.
+    b.manualSeed(7);
+    const result = await b.trainGradiente(workload, data, weights);
+    last[i] = result;
+    return result.samplesPerSecond;
   };
   // One unmeasured run each first: the first training in a process also pays for compiling it.
   await rate(0);
@@ -66,6 +73,12 @@ async function main(): Promise<void> {
   console.log(
     `${id} (${runs[0]!.workload.samples} samples, ${rounds} rounds): before ${Math.round(median(rates[0]))}, after ${Math.round(median(rates[1]))} samples/s (medians); ` +
       `after ÷ before ${median(ratios).toFixed(2)}× median, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+  );
+  const [lb, la] = last as [TrainResult, TrainResult];
+  const same = lb.finalLoss === la.finalLoss && lb.testAccuracy === la.testAccuracy;
+  console.log(
+    `final loss before ${lb.finalLoss}, after ${la.finalLoss}; test accuracy ${lb.testAccuracy} / ${la.testAccuracy}` +
+      (same ? ' (identical)' : ' — the builds computed different numbers: a ratio of different work'),
   );
 }
 
