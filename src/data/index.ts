@@ -53,3 +53,4 @@ export {
 } from './table-plan.js';
 export { parseJsonRecords, recordsToDataset, recordsTable, jsonTable, type JsonRecordsOptions } from './json.js';
 export { parseIdx, idxToDataset, type IdxData, type IdxArray, type IdxType, type IdxDataset, type IdxDatasetOptions } from './idx.js';
+export { quantileStrata, tableTargetStrata, quantileName, DEFAULT_TARGET_BINS, type QuantileStrata } from './strata.js';

@@ -9,6 +9,7 @@ import { generatorFor, type Random } from '../tensor/random.js';
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { checkOptionKeys } from '../options.js';
 import { numRows, takeRows } from './rows.js';
+import { quantileStrata } from './strata.js';
 
 // ---------------------------------------------------------------- train / test split
 
@@ -20,8 +21,12 @@ export interface TrainTestSplitOptions {
   /** Seed for the shuffle (default: `random`, else the global generator). */
   seed?: number;
   random?: Random;
-  /** Keep each class's share the same in both parts (y holds class labels). Default false. */
-  stratify?: boolean;
+  /**
+   * true: keep each class's share the same in both parts (y holds class labels). `{ bins: 5 }`:
+   * y is a numeric target, and each of its quantile bins (here quintiles) keeps its share, so
+   * the test part spans the target's range as the training part does. Default false.
+   */
+  stratify?: boolean | { bins: number };
 }
 
 export interface TrainTestSplit {
@@ -44,7 +49,8 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: TrainTestSplitOpti
     shuffle,
     ...(seed !== undefined ? { seed } : {}),
     ...(options.random !== undefined ? { random: options.random } : {}),
-    ...(stratify ? { labels: classLabels(y, 'trainTestSplit (stratify)') } : {}),
+    ...(stratify === true ? { labels: classLabels(y, 'trainTestSplit (stratify)') } : {}),
+    ...(typeof stratify !== 'boolean' ? { labels: targetStrata(y, stratify) } : {}),
   });
   return {
     xTrain: takeRows(x, train),
@@ -98,38 +104,56 @@ function plainIndices(n: number, nTest: number, random: Random | null): { train:
   return { train: order.slice(0, n - nTest), test: order.slice(n - nTest) };
 }
 
-/** Per class, the same share goes to the test set; rounding is settled by largest remainder. */
+/**
+ * Per class, the same share goes to the test set; rounding is settled by largest remainder.
+ * Rows are grouped by class in typed arrays (a counting sort), not JS arrays spread into
+ * push(): a stratum of a large table holds hundreds of thousands of rows, past the limit of a
+ * call's arguments.
+ */
 function stratifiedIndices(labels: Int32Array, nTest: number, random: Random | null): { train: Int32Array; test: Int32Array } {
   const n = labels.length;
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const members = byClass.get(labels[i]!);
-    if (members) members.push(i);
-    else byClass.set(labels[i]!, [i]);
-  }
-  const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const exact = classes.map((c) => (byClass.get(c)!.length * nTest) / n);
+  const countOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) countOf.set(labels[i]!, (countOf.get(labels[i]!) ?? 0) + 1);
+  const classes = [...countOf.keys()].sort((a, b) => a - b);
+  const sizes = classes.map((c) => countOf.get(c)!);
+  const exact = sizes.map((size) => (size * nTest) / n);
   const quota = exact.map(Math.floor);
   let missing = nTest - quota.reduce((s, q) => s + q, 0);
   const byRemainder = classes.map((_, k) => k).sort((a, b) => exact[b]! - quota[b]! - (exact[a]! - quota[a]!) || a - b);
   for (const k of byRemainder) {
     if (missing === 0) break;
-    if (quota[k]! < byClass.get(classes[k]!)!.length) {
+    if (quota[k]! < sizes[k]!) {
       quota[k]!++;
       missing--;
     }
   }
-  const train: number[] = [];
-  const test: number[] = [];
+  // Members of each class, in row order, one segment per class.
+  const start = new Map<number, number>();
+  let offset = 0;
   classes.forEach((c, k) => {
-    const members = byClass.get(c)!;
+    start.set(c, offset);
+    offset += sizes[k]!;
+  });
+  const grouped = new Int32Array(n);
+  const fill = new Map(start);
+  for (let i = 0; i < n; i++) {
+    const at = fill.get(labels[i]!)!;
+    grouped[at] = i;
+    fill.set(labels[i]!, at + 1);
+  }
+  const trainIdx = new Int32Array(n - nTest);
+  const testIdx = new Int32Array(nTest);
+  let trainAt = 0;
+  let testAt = 0;
+  classes.forEach((c, k) => {
+    const members = grouped.subarray(start.get(c)!, start.get(c)! + sizes[k]!);
     if (random) random.shuffle(members);
     const cut = members.length - quota[k]!;
-    train.push(...members.slice(0, cut));
-    test.push(...members.slice(cut));
+    trainIdx.set(members.subarray(0, cut), trainAt);
+    testIdx.set(members.subarray(cut), testAt);
+    trainAt += cut;
+    testAt += quota[k]!;
   });
-  const trainIdx = Int32Array.from(train);
-  const testIdx = Int32Array.from(test);
   if (random) {
     // Mix the classes again; otherwise every batch of an unshuffled loader holds one class.
     random.shuffle(trainIdx);
@@ -139,6 +163,17 @@ function stratifiedIndices(labels: Int32Array, nTest: number, random: Random | n
     testIdx.sort();
   }
   return { train: trainIdx, test: testIdx };
+}
+
+/** Quantile bins of a numeric target [N] or [N, 1]: the strata of a regression split. */
+function targetStrata(y: Tensor, stratify: { bins: number }): Int32Array {
+  if (typeof stratify !== 'object' || stratify === null || !Number.isInteger(stratify.bins) || stratify.bins < 1) {
+    throw new ValueError(`trainTestSplit: stratify must be true (class labels) or { bins: k } with a whole number k >= 1 (quantile bins of a numeric target), got ${JSON.stringify(stratify)}`);
+  }
+  if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === 1))) {
+    throw new ShapeError(`trainTestSplit (stratify by bins): y must be one numeric target, [N] or [N, 1], got ${formatShape(y.shape)}`);
+  }
+  return quantileStrata(y.data, stratify.bins).labels;
 }
 
 /** Integer class labels from y: [N] or [N, 1] labels, or [N, C] one-hot rows (argmax). */
