@@ -58,8 +58,47 @@ describe('loss functions page', () => {
     await close(b);
   });
 
+  test('a dragged outlier travels in the copied link: the opened link shows the same point and the same fitted lines', async () => {
+    const a = await openPage(browser, server.origin, '/loss_functions.html', { locale: 'en-US' });
+    const { page, context } = a;
+    const home = await page.getAttribute('#outlier-canvas', 'data-outlier');
+    await page.locator('#outlier-canvas').scrollIntoViewIfNeeded();
+    const fresh = (await page.locator('#outlier-canvas').boundingBox())!;
+    // Press near the lower right (where the outlier sits) and drag it up to the upper left.
+    await page.mouse.move(fresh.x + fresh.width * 0.85, fresh.y + fresh.height * 0.85);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(fresh.x + fresh.width * (0.85 - 0.05 * k), fresh.y + fresh.height * (0.85 - 0.07 * k));
+    await page.mouse.up();
+    const dragged = (await page.getAttribute('#outlier-canvas', 'data-outlier'))!;
+    expect(dragged).not.toBe(home);
+    const [x, y] = dragged.split(',').map(Number) as [number, number];
+    expect(x).toBeLessThan(6);
+    expect(y).toBeGreaterThan(8);
+    await page.waitForSelector('#outlier-readout[data-settled="true"]');
+    const slopes = async (p: Page): Promise<number[]> => p.$$eval('#outlier-readout [data-slope]', (ds) => ds.map((d) => Number((d as HTMLElement).dataset.slope)));
+    const before = await slopes(page);
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await page.click('#teacher-copy-link');
+    await page.waitForSelector('#teacher-copy-link[data-copied="true"]');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(new URL(copied).searchParams.get('outlier')).toBe(dragged);
+
+    const b = await openPage(browser, server.origin, new URL(copied).pathname + new URL(copied).search, { locale: 'en-US' });
+    expect(await b.page.getAttribute('#outlier-canvas', 'data-outlier')).toBe(dragged);
+    await b.page.waitForSelector('#outlier-readout[data-settled="true"]');
+    const after = await slopes(b.page);
+    // The lines are refitted from their starting place: the same optimum, reached by another path.
+    after.forEach((s, k) => expect(Math.abs(s - before[k]!), `slope ${k}: ${s} vs ${before[k]}`).toBeLessThan(0.02));
+    // The outlier pulled the MSE line off the clean points' slope (0.6), and the link kept that picture.
+    expect(Math.abs(after[0]! - 0.6)).toBeGreaterThan(0.1);
+    await close(a);
+    await close(b);
+  });
+
   test('a link with values out of range or malformed falls back to the defaults', async () => {
-    const w = await openPage(browser, server.origin, '/loss_functions.html?y=abc&delta=40&cce_z=1,2&bce_y=7&race_z=', { locale: 'en-US' });
+    const w = await openPage(browser, server.origin, '/loss_functions.html?y=abc&delta=40&cce_z=1,2&bce_y=7&race_z=&outlier=11,3', { locale: 'en-US' });
+    expect(await w.page.getAttribute('#outlier-canvas', 'data-outlier')).toBe('8.5,1');
     expect(await values(w.page, ['loss-y', 'loss-delta', 'cce-z0', 'cce-z1', 'bce-truth', 'race-z'])).toEqual({
       'loss-y': '0.5',
       'loss-delta': '1',

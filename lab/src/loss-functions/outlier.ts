@@ -9,6 +9,7 @@ import { okabeIto } from '../common/colors.js';
 import { button } from '../common/controls.js';
 import { el, fmt } from '../common/dom.js';
 import { onLanguageChange, t } from '../common/i18n.js';
+import { readParams, updateParams } from '../common/url-state.js';
 
 const X_RANGE: [number, number] = [0, 10];
 const Y_RANGE: [number, number] = [0, 14];
@@ -16,6 +17,8 @@ const Y_RANGE: [number, number] = [0, 14];
 const BASE_X = [0.5, 1.2, 2.0, 2.7, 3.5, 4.1, 5.0, 5.8, 6.4, 7.3, 8.0, 8.8, 9.5];
 const JITTER = [0.3, -0.4, 0.2, 0.5, -0.3, 0.1, -0.5, 0.4, -0.2, 0.3, -0.4, 0.2, -0.1];
 const OUTLIER_HOME: [number, number] = [8.5, 1.0];
+/** The outlier's position is kept to this many decimals, so the link holds exactly what is drawn. */
+const DECIMALS = 2;
 const STEPS_PER_FRAME = 25;
 const RUN_LENGTH = 900;
 
@@ -52,7 +55,7 @@ export function mountOutlier(host: HTMLElement): void {
   );
   host.append(el('div', { class: 'card' }, canvas, legend, readout, el('div', { class: 'buttons' }, reset)));
 
-  let outlier: [number, number] = [...OUTLIER_HOME];
+  let outlier: [number, number] = outlierFromParams(readParams());
   const lines = [makeLine('MSE'), makeLine('MAE')];
   let stepsLeft = RUN_LENGTH;
   let dragging = false;
@@ -158,25 +161,39 @@ export function mountOutlier(host: HTMLElement): void {
     );
   }
 
-  function moveTo(px: number, py: number): void {
+  /** Move the outlier (clamped to the plot, rounded as the link keeps it) and refit. */
+  function place(x: number, y: number, remember: boolean): void {
+    outlier = [roundTo(Math.min(X_RANGE[1], Math.max(X_RANGE[0], x))), roundTo(Math.min(Y_RANGE[1], Math.max(Y_RANGE[0], y)))];
+    canvas.dataset.outlier = outlier.join(',');
+    // The link is written when a move ends, not on every pointer event of a drag (browsers
+    // throttle a page that replaces its URL hundreds of times a second).
+    if (remember) rememberOutlier();
+    kick();
+  }
+
+  function rememberOutlier(): void {
+    updateParams({ outlier: outlier.join(',') });
+  }
+
+  function moveTo(px: number, py: number, remember: boolean): void {
     const sx = linearScale(X_RANGE, [36, sized.width - 10]);
     const sy = linearScale(Y_RANGE, [sized.height - 26, 10]);
-    outlier = [Math.min(10, Math.max(0, sx.invert(px))), Math.min(14, Math.max(0, sy.invert(py)))];
-    kick();
+    place(sx.invert(px), sy.invert(py), remember);
   }
 
   canvas.addEventListener('pointerdown', (e) => {
     dragging = true;
     canvas.setPointerCapture(e.pointerId);
     const r = canvas.getBoundingClientRect();
-    moveTo(e.clientX - r.left, e.clientY - r.top);
+    moveTo(e.clientX - r.left, e.clientY - r.top, false);
   });
   canvas.addEventListener('pointermove', (e) => {
     if (!dragging) return;
     const r = canvas.getBoundingClientRect();
-    moveTo(e.clientX - r.left, e.clientY - r.top);
+    moveTo(e.clientX - r.left, e.clientY - r.top, false);
   });
   const release = (): void => {
+    if (dragging) rememberOutlier();
     dragging = false;
   };
   canvas.addEventListener('pointerup', release);
@@ -186,13 +203,27 @@ export function mountOutlier(host: HTMLElement): void {
     const m = moves[e.key];
     if (m === undefined) return;
     e.preventDefault();
-    outlier = [Math.min(10, Math.max(0, outlier[0] + m[0])), Math.min(14, Math.max(0, outlier[1] + m[1]))];
-    kick();
+    place(outlier[0] + m[0], outlier[1] + m[1], true);
   });
-  reset.addEventListener('click', () => {
-    outlier = [...OUTLIER_HOME];
-    kick();
-  });
+  reset.addEventListener('click', () => place(OUTLIER_HOME[0], OUTLIER_HOME[1], true));
+  canvas.dataset.outlier = outlier.join(',');
   onLanguageChange(showReadout, false);
   kick();
+}
+
+function roundTo(v: number): number {
+  return Number(v.toFixed(DECIMALS));
+}
+
+/**
+ * The outlier from a link (`outlier=x,y`, inside the plot), or its home position when absent or
+ * malformed: a copied link shows the point where its sender left it.
+ */
+export function outlierFromParams(params: URLSearchParams): [number, number] {
+  const raw = params.get('outlier');
+  if (raw === null) return [...OUTLIER_HOME];
+  const parts = raw.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
+  const [x, y] = parts;
+  const inside = parts.length === 2 && x !== undefined && y !== undefined && x >= X_RANGE[0] && x <= X_RANGE[1] && y >= Y_RANGE[0] && y <= Y_RANGE[1];
+  return inside ? [roundTo(x), roundTo(y)] : [...OUTLIER_HOME];
 }
