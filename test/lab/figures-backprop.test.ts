@@ -167,6 +167,10 @@ describe('the page', () => {
           }
         }
         expect(overlapping, `phase ${phase}`).toEqual([]);
+        // The diagram's export buttons sit above it, never over its corner (shown or not).
+        const bar = await page.$eval('#bp-diagram-png', (b) => b.parentElement!.getBoundingClientRect().bottom);
+        const top = await page.$eval('#bp-diagram', (d) => d.getBoundingClientRect().top);
+        expect(bar, 'export buttons above the diagram').toBeLessThanOrEqual(top + 0.5);
         // The text's box is about 1.2 times its font size: 12 px or more is a font of 10 px or more.
         for (const f of found) if (f.font !== null) expect(f.font, `${f.what} in phase ${phase}`).toBeGreaterThanOrEqual(12);
         if (phase === 'update') await screenshot(page, `backprop-update-${viewport.width}x${viewport.height}`);

@@ -51,6 +51,39 @@ describe('on every page', () => {
   }
 });
 
+describe('export buttons never cover a figure', () => {
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 720 },
+  ]) {
+    test(`${viewport.width} × ${viewport.height}: on every page, each figure’s buttons overlap no figure and no other bar, and are named`, async () => {
+      for (const name of [...pages.filter((p) => p !== 'index'), 'backprop']) {
+        const w = await openPage(browser, server.origin, `/${name}.html`, { locale: 'es-ES', viewport });
+        const { page } = w;
+        const found = await page.evaluate(() => {
+          const box = (n: Element): { left: number; right: number; top: number; bottom: number } => n.getBoundingClientRect();
+          const shown = (r: { left: number; right: number; top: number; bottom: number }): boolean => r.right - r.left > 0 && r.bottom - r.top > 0;
+          const bars = [...document.querySelectorAll('.figure-tools')].map((b) => ({ what: b.querySelector('button')!.id, r: box(b), names: [...b.querySelectorAll('button')].map((x) => x.textContent || x.getAttribute('aria-label') || '') }));
+          // Every figure the lab draws: canvases, SVG diagrams, charts (the buttons' own icons are not figures).
+          const figures = [...document.querySelectorAll('main canvas, main svg, main .chart')].filter((f) => f.closest('.figure-tools, button') === null).map((f) => ({ what: f.id || f.getAttribute('class') || f.tagName, r: box(f) }));
+          const overlaps: string[] = [];
+          const cross = (a: typeof figures[number]['r'], b: typeof figures[number]['r']): boolean => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+          bars.forEach((bar, i) => {
+            if (!shown(bar.r)) return;
+            for (const f of figures) if (shown(f.r) && cross(bar.r, f.r)) overlaps.push(`${bar.what} × ${f.what}`);
+            bars.slice(i + 1).forEach((other) => cross(bar.r, other.r) && overlaps.push(`${bar.what} × ${other.what}`));
+          });
+          return { bars: bars.length, overlaps, unnamed: bars.filter((b) => b.names.some((n) => n.trim() === '')).map((b) => b.what) };
+        });
+        expect(found.bars, `${name}: figures with buttons`).toBeGreaterThan(0);
+        expect(found.overlaps, name).toEqual([]);
+        expect(found.unnamed, name).toEqual([]);
+        await close(w);
+      }
+    });
+  }
+});
+
 describe('shortcuts, export and copy link', () => {
   test('in the playground: Space plays and pauses, → steps, E runs an epoch, ] and [ double and halve η, R resets', async () => {
     const w = await openPage(browser, server.origin, '/playground.html?data=xor&noise=0&lr=0.03', { locale: 'en-US', viewport: { width: 1280, height: 720 } });

@@ -195,27 +195,70 @@ function addFigureTools(spec: FigureSpec): void {
   if (host === null) return;
   const isImage = spec.element instanceof HTMLCanvasElement || spec.element instanceof SVGSVGElement || spec.element.querySelector('canvas, svg') !== null;
   const buttons: HTMLButtonElement[] = [];
-  const make = (id: string, label: MessageKey, onClick: () => void): void => {
-    const b = el('button', { type: 'button', class: 'tool', id: `${spec.id}-${id}`, 'data-i18n': label });
+  const make = (id: string, label: MessageKey, onClick: () => void, icon?: string): void => {
+    // An icon's name is its title and aria-label (data-i18n would replace the icon with words).
+    const named = icon === undefined ? { 'data-i18n': label } : { 'data-label': label, 'data-i18n-title': label, 'data-i18n-aria-label': label };
+    const b = el('button', { type: 'button', class: icon === undefined ? 'tool' : 'tool icon', id: `${spec.id}-${id}`, ...named });
+    if (icon !== undefined) b.append(svg('svg', { viewBox: '0 0 24 24', width: 14, height: 14, 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round' }, svg('path', { d: icon })));
     b.addEventListener('click', onClick);
     buttons.push(b);
   };
   if (isImage) make('png', spec.element instanceof SVGSVGElement || (!(spec.element instanceof HTMLCanvasElement) && spec.element.querySelector('canvas') === null) ? 'teacher.svg' : 'teacher.png', () => exportImage(spec));
   if (spec.csv) make('csv', 'teacher.csv', () => download(`${spec.id}.csv`, toCsv(spec.csv!()), 'text/csv'));
   const frame = spec.frame ?? host;
-  make('full', 'teacher.fullscreen', () => {
-    if (document.fullscreenElement === frame) void document.exitFullscreen();
-    else void frame.requestFullscreen?.().catch(() => frame.classList.toggle('pseudo-fullscreen'));
-  });
+  // Full screen is an icon (named for screen readers and on hover): the bar stays short enough to share a heading's line.
+  make(
+    'full',
+    'teacher.fullscreen',
+    () => {
+      if (document.fullscreenElement === frame) void document.exitFullscreen();
+      else void frame.requestFullscreen?.().catch(() => frame.classList.toggle('pseudo-fullscreen'));
+    },
+    'M4 9V4h5 M15 4h5v5 M20 15v5h-5 M9 20H4v-5',
+  );
   const bar = el('div', { class: 'figure-tools', role: 'group', 'data-i18n-aria-label': 'teacher.figureTools' }, ...buttons);
-  // Several figures in one card: their bars stack down the corner instead of covering each other.
-  const earlier = host.querySelectorAll(':scope > .figure-tools').length;
-  if (earlier > 0) bar.style.top = `${0.2 + 2 * earlier}rem`;
   registered.add(spec.element);
-  host.classList.add('has-figure-tools');
-  host.append(bar);
-  for (const b of buttons) b.textContent = t(b.dataset.i18n as MessageKey);
+  placeTools(bar, host, spec.element);
+  nameTools(bar);
+}
+
+/** Words on the buttons, or for an icon its name (title and aria-label), in the page's language. */
+function nameTools(bar: HTMLElement): void {
+  for (const b of bar.querySelectorAll<HTMLButtonElement>('button')) {
+    const label = t((b.dataset.i18n ?? b.dataset.label) as MessageKey);
+    if (b.classList.contains('icon')) {
+      b.title = label;
+      b.setAttribute('aria-label', label);
+    } else b.textContent = label;
+  }
   bar.setAttribute('aria-label', t('teacher.figureTools'));
+}
+
+/**
+ * Put a figure's tool bar above the figure, never over it (it used to float over the figure's
+ * top-right corner, and on a phone covered the corner of the backpropagation diagram): floated
+ * right just before the heading over the figure, when there is one, so the two share a line and
+ * the bar costs no height; and the figure clears it, so it starts below the bar whatever the
+ * heading's length. `host` is the box that holds the figure (its card or container).
+ */
+function placeTools(bar: HTMLElement, host: HTMLElement, element: Element): void {
+  // The figure's own box among host's children.
+  let body: Element = element;
+  while (body.parentElement !== null && body.parentElement !== host) body = body.parentElement;
+  if (body.parentElement !== host) body = host.firstElementChild ?? host;
+  const isHeading = (node: Element | null): node is HTMLElement => node !== null && /^H[1-6]$/.test(node.tagName);
+  let anchor: Element = body;
+  let clears: Element = body;
+  if (isHeading(body.previousElementSibling)) anchor = body.previousElementSibling;
+  else if (host.firstElementChild === body && isHeading(host.previousElementSibling) && host.parentElement !== null && getComputedStyle(host.parentElement).display === 'block') {
+    // The heading is the host's own (a chart's container right under its title).
+    anchor = host.previousElementSibling;
+    clears = host;
+  }
+  if (anchor === host) host.prepend(bar);
+  else anchor.before(bar);
+  clears.classList.add('figure-body');
+  bar.parentElement?.classList.add('has-figure-tools');
 }
 
 async function copyLink(button: HTMLButtonElement): Promise<void> {
@@ -282,8 +325,7 @@ export function mountTeacherTools(): void {
     help.title = t('teacher.keys.title');
     help.setAttribute('aria-label', t('teacher.keys.title'));
     tools.setAttribute('aria-label', t('teacher.tools'));
-    document.querySelectorAll<HTMLElement>('.figure-tools button').forEach((b) => (b.textContent = t(b.dataset.i18n as MessageKey)));
-    document.querySelectorAll<HTMLElement>('.figure-tools').forEach((b) => b.setAttribute('aria-label', t('teacher.figureTools')));
+    document.querySelectorAll<HTMLElement>('.figure-tools').forEach(nameTools);
   });
   document.addEventListener('keydown', onKey);
   for (const spec of figures) addFigureTools(spec);
