@@ -83,6 +83,7 @@ export async function readData(settings: TrainSettings, taskOverride?: 'classifi
     standardize: settings.standardize,
     // The output layer undoes the target's scaling only when it is linear (the regression default).
     standardizeTarget: settings.standardizeTarget !== false && (settings.outputActivation === undefined || settings.outputActivation === 'linear'),
+    stratifyTarget: settings.stratifyTarget === true,
     missing: settings.missing ?? 'error',
     ...(settings.features !== undefined ? { features: settings.features } : {}),
     ...(settings.drop !== undefined ? { drop: settings.drop } : {}),

@@ -52,6 +52,8 @@ export interface TrainSettings {
   maxClasses?: number;
   /** Regression: train on the standardized target (default true). */
   standardizeTarget: boolean;
+  /** Regression tables: stratify the test split by quintiles of the target (default false: measured no better on Auto MPG over 21 seeds; see docs/CLI.md). */
+  stratifyTarget: boolean;
   /** With early stopping: keep the best epoch's weights (default true). */
   restoreBest?: boolean;
 }
@@ -106,6 +108,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   opt('backend', '--backend <name>', 'kernels to compute with: auto (the fastest that works here), native, wasm or js (default: auto; see gradiente info)', v.text),
   opt('standardize', '--no-standardize', 'keep table features as they are (default: scale each to mean 0, std 1)', v.bool),
   opt('standardizeTarget', '--no-standardize-target', 'regression: train on the raw target values (default: scaled to mean 0, std 1 for training; figures and predictions stay in its units)', v.bool),
+  opt('stratifyTarget', '--stratify-target', 'regression tables: stratify the test split by quintiles of the target, so the test rows span its values as the training rows do (default: a plain random draw; the header says which)', v.bool),
 ];
 
 /** Column names: "a,b" (a flag) or ["a", "b"] (a config file). */
@@ -225,6 +228,7 @@ export function resolveSettings(layered: Layered): TrainSettings {
     standardize: given.standardize ?? true,
     missing: given.missing ?? 'error',
     standardizeTarget: given.standardizeTarget ?? true,
+    stratifyTarget: given.stratifyTarget ?? false,
   };
   for (const key of ['target', 'samples', 'outliers', 'outputActivation', 'loss', 'momentum', 'earlyStopping', 'features', 'drop', 'categorical', 'delimiter', 'decimal', 'maxClasses', 'restoreBest'] as const) {
     if (given[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = given[key];

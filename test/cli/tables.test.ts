@@ -236,15 +236,39 @@ describe('gradiente evaluate and predict on tables', () => {
 });
 
 describe('Auto MPG (vega-datasets cars.json, as published)', () => {
-  it('trains with the defaults to a test MAE of at most 2.2 miles per gallon (mean of three splits)', async () => {
+  const CARS_ARGS = ['--data', `json:${CARS}`, '--target', 'Miles_per_Gallon', '--drop', 'Name', '--missing', 'drop'];
+
+  it('trains with the defaults to a test MAE of at most 2.2 miles per gallon (mean of three splits), the split said in the header', async () => {
     const maes: number[] = [];
     for (const seed of ['1', '2', '3']) {
-      const { stdout } = await train(`cars-${seed}`, ['--data', `json:${CARS}`, '--target', 'Miles_per_Gallon', '--drop', 'Name', '--missing', 'drop', '--seed', seed, '--json']);
+      const { stdout } = await train(`cars-${seed}`, [...CARS_ARGS, '--seed', seed, '--json']);
       maes.push(testFigures(stdout).mae!);
+      const end = jsonLines(stdout).at(-1) as { data: { decisions: string[] } };
+      expect(end.data.decisions.at(-1)).toBe("Rows:     test split: 79 of 392 rows (20%), a plain random draw; --stratify-target stratifies it by quintiles of 'Miles_per_Gallon'");
     }
     const mean = maes.reduce((s, v) => s + v, 0) / maes.length;
     expect(mean).toBeLessThanOrEqual(2.2);
   }, 180_000);
+
+  it('--stratify-target gives each fifth of the mpg values its share of the 79 test cars, and says so', async () => {
+    const { stdout, run } = await train('cars-stratified', [...CARS_ARGS, '--stratify-target', '--epochs', '1']);
+    expect(decisions(stdout).at(-1)).toBe(
+      "Rows:     test split: 79 of 392 rows (20%), stratified by quintiles of 'Miles_per_Gallon' (as --stratify-target asks), so the test rows span its values as the training rows do",
+    );
+    const config = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8')) as { trainingConfig: { preprocessing: { split: TableSplitRecord } } };
+    const { train: trainRows, test: testRows } = unpackRoles(config.trainingConfig.preprocessing.split);
+    const mpg = (JSON.parse(readFileSync(CARS, 'utf8')) as { Miles_per_Gallon: number | null }[]).map((car) => car.Miles_per_Gallon);
+    expect(trainRows.length + testRows.length).toBe(392);
+    // The quintile edges of the 392 cars' mpg; each fifth (78 or 79 cars, ties kept together) gives 20% of its cars.
+    const used = [...trainRows, ...testRows].map((i) => mpg[i]!).sort((a, b) => a - b);
+    const edges = [1, 2, 3, 4].map((k) => used[Math.floor((k * 392) / 5)]!);
+    const fifth = (v: number): number => edges.filter((e) => e <= v).length;
+    const inFifth = (rows: number[], k: number): number => rows.filter((i) => fifth(mpg[i]!) === k).length;
+    for (let k = 0; k < 5; k++) {
+      const size = inFifth(trainRows, k) + inFifth(testRows, k);
+      expect(Math.abs(inFifth(testRows, k) - (size * 79) / 392)).toBeLessThan(1);
+    }
+  }, 120_000);
 });
 
 describe('early stopping in the command', () => {
