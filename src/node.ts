@@ -7,7 +7,8 @@ export { initNativeBackend, nativeBackendInfo, nativeBackendStatus, type NativeB
 export { readIdx, loadIdxDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type FashionMnist } from './node/idx.js';
 export { loadCsv, loadCsvStreaming } from './node/csv.js';
 export { streamCsvTable, type StreamCsvOptions, type StreamedCsv } from './node/csv-stream.js';
-export { loadJsonRecords } from './node/json.js';
+export { loadJsonRecords, loadJsonRecordsStreaming } from './node/json.js';
+export { streamJsonTable, type StreamJsonOptions, type StreamedJson } from './node/json-stream.js';
 export { saveModel, loadModel, readModelInfo, type SaveModelOptions, type LoadModelOptions, type SavedModelFiles } from './node/model-files.js';
 export { exportModel, importModel, type ExportFormat, type ExportModelOptions, type ExportedModel, type ImportFormat, type ImportModelOptions, type ImportedModel } from './node/model-export.js';
 export {

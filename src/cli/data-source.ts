@@ -8,7 +8,7 @@ import {
   DEFAULT_FASHION_MNIST_DIR,
   DEFAULT_MAX_CLASSES,
   encodedFeatureNames,
-  encodeRows,
+  encodeParts,
   fitFills,
   inspectTable,
   quantileName,
@@ -23,6 +23,7 @@ import {
   syntheticDatasets,
   Tensor,
   trainTestSplit,
+  type EncodedRows,
   type MissingPolicy,
   type QuantileStrata,
   type SyntheticDatasetName,
@@ -31,7 +32,7 @@ import {
 } from '../node.js';
 import { CliError } from './errors.js';
 import { didYouMean } from './suggest.js';
-import { readTableFile, spellFlag, streamTableFile } from './table-source.js';
+import { spellFlag, streamJsonFile, streamTableFile } from './table-source.js';
 import type { Source } from './values.js';
 
 export type DataSpec =
@@ -286,8 +287,8 @@ function images(name: string, xTrain: Tensor, yTrain: Tensor, xTest: Tensor, yTe
  * measured on the training rows only.
  */
 async function fromTable(file: string, kind: 'csv' | 'json', options: DataOptions & { target: string }): Promise<LoadedData> {
-  // CSV streams into a column store (memory in proportion to the cells, not the text), its
-  // delimiter and decimal mark decided on the first lines; JSON is read whole.
+  // CSV and JSON stream into a column store (memory in proportion to the cells, not the
+  // text); a CSV file's delimiter and decimal mark are decided on its first lines.
   const source =
     kind === 'csv'
       ? await streamTableFile(file, {
@@ -296,7 +297,13 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
           ...(options.categorical !== undefined ? { textColumns: options.categorical } : {}),
           progress: (line) => process.stderr.write(`${line}\n`),
         })
-      : { ...readTableFile(file, kind, options.delimiter), decimal: options.decimal ?? ('auto' as const) };
+      : {
+          ...(await streamJsonFile(file, {
+            ...(options.categorical !== undefined ? { textColumns: options.categorical } : {}),
+            progress: (line) => process.stderr.write(`${line}\n`),
+          })),
+          decimal: options.decimal ?? ('auto' as const),
+        };
   const { table } = source;
   const inspection = inspectTable(table, {
     target: options.target,
@@ -324,7 +331,7 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
   const stratified = labels !== null && canStratifyLabels(labels);
 
   // --samples: a random (stratified) draw of the rows, not the first ones of the file.
-  let pool: Int32Array = Int32Array.from(candidates.keys());
+  let pool: Int32Array = positions(candidates.length);
   if (options.samples !== undefined) {
     const wanted = Math.ceil(options.samples / (1 - options.testSplit));
     if (wanted < candidates.length) {
@@ -337,14 +344,16 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
   const poolStrata = pool.length === candidates.length ? candidateStrata : targetStrata(Array.from(pool, (k) => candidates[k]!));
   const poolLabels = inspection.labels !== null ? Int32Array.from(pool, (k) => inspection.labels![k]!) : (poolStrata?.labels ?? null);
   const split = splitIndices(pool.length, { testSize: options.testSplit, random, ...(poolLabels !== null && canStratifyLabels(poolLabels) ? { labels: poolLabels } : {}) });
-  const trainRows = Array.from(split.train, (k) => candidates[pool[k]!]!);
-  const testRows = Array.from(split.test, (k) => candidates[pool[k]!]!);
+  const trainRows = split.train.map((k) => candidates[pool[k]!]!);
+  const testRows = split.test.map((k) => candidates[pool[k]!]!);
 
   const filled = fitFills(inspection.plan, table, trainRows);
   notes.push(...filled.decisions.map((d) => `Columns:  ${d}`));
   const plan = filled.plan;
-  const train = encodeRows(plan, table, trainRows, { target: true, extraColumns: 'ignore', spell: spellFlag });
-  const test = encodeRows(plan, table, testRows, { target: true, extraColumns: 'ignore', spell: spellFlag });
+  // Both parts in one pass through the file, the cells freed behind it: the features are not
+  // held twice (as cells and as matrices) at the peak. The table is not read after this.
+  const tableRows = table.rowCount ?? table.rows.length;
+  const [train, test] = encodeParts(plan, table, [trainRows, testRows], { target: true, extraColumns: 'ignore', spell: spellFlag, release: true }) as [EncodedRows, EncodedRows];
   let xTrain = train.x;
   let xTest = test.x;
   let scaling: Preprocessing['scaling'] = null;
@@ -385,10 +394,10 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
         file: source.absolutePath,
         sha256: source.sha256,
         delimiter: source.delimiter,
-        rows: table.rowCount ?? table.rows.length,
+        rows: tableRows,
         trainCount: trainRows.length,
         testCount: testRows.length,
-        roles: packRoles(table.rowCount ?? table.rows.length, trainRows, testRows),
+        roles: packRoles(tableRows, trainRows, testRows),
       },
     }),
     notes,
@@ -401,6 +410,13 @@ function regressionSplitLine(target: string, testCount: number, rows: number, op
   if (options.stratifyTarget !== true) return `${part}, a plain random draw; --stratify-target stratifies it by quintiles of '${target}'`;
   if (bins === null) return `${part}, a plain random draw: too few rows or different values of '${target}' for the quantile bins --stratify-target asks for`;
   return `${part}, stratified by ${quantileName(bins)} of '${target}' (as --stratify-target asks), so the test rows span its values as the training rows do`;
+}
+
+/** 0, 1, ..., n-1 in an Int32Array, written in place (Int32Array.from over an iterator gathers a JS array first). */
+function positions(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = k;
+  return out;
 }
 
 function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {

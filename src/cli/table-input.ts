@@ -3,17 +3,17 @@
  * the same categories, fills, decimal mark, class names) and scaled as in training. evaluate
  * and predict are thin callers of this.
  */
-import { encodeRows, standardize, Tensor, type TablePlan } from '../node.js';
+import { encodeParts, standardize, Tensor, type EncodedRows, type TablePlan } from '../node.js';
 import { unpackRoles, type Preprocessing, type TableSplitRecord } from './data-source.js';
 import { CliError } from './errors.js';
-import { readTableFile, spellFlag, streamTableFile, tableKind } from './table-source.js';
+import { spellFlag, streamJsonFile, streamTableFile, tableKind } from './table-source.js';
 import { choice, flagSource } from './values.js';
 
 export interface TableInputOptions {
   /** The rows must hold the target (evaluate); else it is ignored when present (predict). */
   needTarget: boolean;
   /** Only these rows of the file (the test rows of a run); default all. */
-  rows?: readonly number[];
+  rows?: ArrayLike<number>;
   delimiter?: string;
   unknownCategory?: 'error' | 'zeros';
   /** Refuse the file unless its SHA-256 is this (the file a run's row indices refer to). */
@@ -39,7 +39,7 @@ export async function readTableInput(file: string, pre: Preprocessing & { table:
           decimal: pre.table.decimal,
           textColumns: pre.table.columns.filter((c) => c.kind === 'category').map((c) => c.name),
         })
-      : readTableFile(file, 'json');
+      : await streamJsonFile(file, { textColumns: pre.table.columns.filter((c) => c.kind === 'category').map((c) => c.name) });
   if (options.expectSha256 !== undefined && source.sha256 !== options.expectSha256) {
     throw new CliError(
       `${file} changed since the model was trained on it (SHA-256 ${options.expectSha256.slice(0, 12)}… then, ${source.sha256.slice(0, 12)}… now), so its test rows can no longer be told apart from training rows; evaluate on a file the model never saw with --data, or train again`,
@@ -50,15 +50,18 @@ export async function readTableInput(file: string, pre: Preprocessing & { table:
   if (options.needTarget && !hasTarget) {
     throw new CliError(`${file}: no column named '${plan.target}', the model's target; evaluate needs the true values (the columns are: ${source.table.columns.join(', ')})`);
   }
-  const wanted = options.rows ?? Array.from({ length: source.table.rowCount ?? source.table.rows.length }, (_, i) => i);
-  const encoded = encodeRows(plan, source.table, wanted, {
+  const all = source.table.rowCount ?? source.table.rows.length;
+  const wanted = options.rows ?? Int32Array.from({ length: all }, (_, i) => i);
+  // One pass in file order, the cells freed behind it (the file is not read again).
+  const [encoded] = encodeParts(plan, source.table, [wanted], {
+    release: true,
     target: options.needTarget,
     extraColumns: 'reject',
     onMissing: options.needTarget ? 'policy' : 'error',
     unknownCategory: options.unknownCategory ?? 'error',
     spell: spellFlag,
-  });
-  const x = pre.scaling === null ? encoded.x : standardize(encoded.x, { mean: Float32Array.from(pre.scaling.mean), std: Float32Array.from(pre.scaling.std) }).x;
+  }) as [EncodedRows];
+  const x = pre.scaling === null ? encoded.x : standardize(encoded.x, { mean: Float32Array.from(pre.scaling.mean), std: Float32Array.from(pre.scaling.std) }, { inPlace: true }).x; // in place: the matrix is this function's own
   return { x, y: encoded.y, rows: encoded.rows.length, leftOut: wanted.length - encoded.rows.length, sha256: source.sha256 };
 }
 

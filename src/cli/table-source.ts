@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { readSync, closeSync } from 'node:fs';
-import { csvTable, detectDecimal, detectDelimiter, jsonTable, readCsvCells, streamCsvTable, type CellTable } from '../node.js';
+import { csvTable, detectDecimal, detectDelimiter, jsonTable, readCsvCells, streamCsvTable, streamJsonTable, type CellTable } from '../node.js';
 import { openDataFile, readDataFile } from '../node/files.js';
 
 export interface TableFile {
@@ -117,18 +117,32 @@ export async function streamTableFile(file: string, options: StreamOptions = {})
       }
     }
   }
-  let lastPercent = -1;
   const streamed = await streamCsvTable(file, {
     delimiter,
     decimal,
     ...(options.textColumns ? { textColumns: options.textColumns } : {}),
-    onProgress: (read, total) => {
-      if (options.progress === undefined || total < PROGRESS_FROM_BYTES) return;
-      const percent = Math.floor((100 * read) / total);
-      if (percent === lastPercent) return;
-      lastPercent = percent;
-      options.progress(`Reading:  ${file}: ${percent}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB)`);
-    },
+    onProgress: progressLines(file, options.progress),
   });
   return { path: file, absolutePath: path.resolve(file), table: streamed.table, sha256: streamed.sha256, delimiter, notes, decimal };
+}
+
+/** "Reading:  big.csv: 40% (80 of 200 MB)" now and then, for files of 32 MB and more. */
+function progressLines(file: string, progress: ((line: string) => void) | undefined): (read: number, total: number) => void {
+  let lastPercent = -1;
+  return (read, total) => {
+    if (progress === undefined || total < PROGRESS_FROM_BYTES) return;
+    const percent = Math.floor((100 * read) / total);
+    if (percent === lastPercent) return;
+    lastPercent = percent;
+    progress(`Reading:  ${file}: ${percent}% (${(read / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB)`);
+  };
+}
+
+/** A JSON file of records, read as it streams into a column store (as a CSV file is). */
+export async function streamJsonFile(file: string, options: Pick<StreamOptions, 'textColumns' | 'progress'> = {}): Promise<TableFile> {
+  const streamed = await streamJsonTable(file, {
+    ...(options.textColumns ? { textColumns: options.textColumns } : {}),
+    onProgress: progressLines(file, options.progress),
+  });
+  return { path: file, absolutePath: path.resolve(file), table: streamed.table, sha256: streamed.sha256, delimiter: null, notes: [] };
 }

@@ -32,6 +32,40 @@ export interface CsvCells {
 }
 
 /**
+ * Every line ending counts, whatever the file mixes: csv-parse otherwise takes the first one
+ * it meets as the only one, and then reads a later "\n" of a "\r\n" file as part of a field
+ * (or counts each "\r\n" of a "\n" file as two lines, putting every later line number off).
+ */
+export const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
+/**
+ * The line each record starts on, from the line csv-parse says it ends on (info.lines).
+ * csv-parse counts every '\r' and '\n' inside a quoted field as a line, so a quoted "\r\n"
+ * counts twice, in its record and in every later one; the counter takes both off. One counter
+ * per file, called on every record in order (the header too).
+ */
+export function recordLineCounter(): (endLine: number, record: readonly string[]) => number {
+  let overCounted = 0; // quoted "\r\n" of earlier records, each counted one line too many
+  return (endLine, record) => {
+    let chars = 0;
+    let pairs = 0;
+    for (const field of record) {
+      for (let k = 0; k < field.length; k++) {
+        const c = field.charCodeAt(k);
+        if (c === 10) chars++;
+        else if (c === 13) {
+          chars++;
+          if (field.charCodeAt(k + 1) === 10) pairs++;
+        }
+      }
+    }
+    const start = endLine - overCounted - chars;
+    overCounted += pairs;
+    return start;
+  };
+}
+
+/**
  * Read CSV text into cells without interpreting them: checks the header (names present and
  * unique) and that every row has one value per column. `parseCsv` builds on it; so do
  * readers that must see the columns before choosing a target (the command line's predict).
@@ -53,6 +87,7 @@ export function readCsvCells(text: string, options: Pick<CsvOptions, 'header' | 
       info: true,
       trim: true,
       skip_empty_lines: true,
+      record_delimiter: RECORD_DELIMITERS,
       // Rows of the wrong length are reported below, with the line and the expected count.
       relax_column_count: true,
     }) as unknown as ParsedRecord[];
@@ -61,21 +96,21 @@ export function readCsvCells(text: string, options: Pick<CsvOptions, 'header' | 
     throw error;
   }
 
-  // info.lines is the line a record ends on; a quoted field spanning lines moves it down.
-  const startLine = (r: ParsedRecord): number => r.info.lines - r.record.reduce((s, field) => s + (field.match(/\n/g)?.length ?? 0), 0);
+  const lineOf = recordLineCounter();
+  const starts = parsed.map((r) => lineOf(r.info.lines, r.record));
 
   const first = parsed[0]!;
   const columns = header ? first.record : first.record.map((_, j) => `column${j + 1}`);
   const records = header ? parsed.slice(1) : parsed;
-  if (header) checkHeader(columns, sourceName, startLine(first));
+  if (header) checkHeader(columns, sourceName, starts[0]);
   if (records.length === 0) {
-    throw new DataFormatError(`${sourceName}: has a header (line ${startLine(first)}) but no data rows; add one row per sample below it`);
+    throw new DataFormatError(`${sourceName}: has a header (line ${starts[0]}) but no data rows; add one row per sample below it`);
   }
-  const lines = records.map(startLine);
+  const lines = header ? starts.slice(1) : starts;
   records.forEach((r, i) => {
     if (r.record.length !== columns.length) {
       throw new DataFormatError(
-        `${sourceName}: line ${lines[i]} has ${r.record.length} field${r.record.length === 1 ? '' : 's'} but ${header ? `the header (line ${startLine(first)})` : 'the first row'} has ${columns.length}; every row needs one value per column (check for a stray or missing '${delimiter}')`,
+        `${sourceName}: line ${lines[i]} has ${r.record.length} field${r.record.length === 1 ? '' : 's'} but ${header ? `the header (line ${starts[0]})` : 'the first row'} has ${columns.length}; every row needs one value per column (check for a stray or missing '${delimiter}')`,
       );
     }
   });

@@ -35,6 +35,7 @@ export {
   inspectTable,
   fitFills,
   encodeRows,
+  encodeParts,
   encodedFeatureNames,
   detectDecimal,
   shortText,

@@ -87,8 +87,8 @@ export interface TablePlan {
 
 export interface TableInspection {
   plan: TablePlan;
-  /** Rows used (after leaving out rows with missing values), in file order. */
-  rows: number[];
+  /** Rows used (after leaving out rows with missing values), in file order (4 bytes a row: a large table has millions). */
+  rows: Int32Array;
   /** Class label of each used row (classification), for stratified splits. */
   labels: Int32Array | null;
   /** One sentence for the task and its reason: "classification, 3 classes from column 'species' (...)". */
@@ -106,10 +106,6 @@ function cellAt(table: CellTable, i: number, j: number): Cell {
 
 function rowCount(table: CellTable): number {
   return table.rowCount ?? table.rows.length;
-}
-
-function rowAt(table: CellTable, i: number): readonly Cell[] {
-  return table.cell !== undefined ? table.columns.map((_, j) => table.cell!(i, j)) : table.rows[i]!;
 }
 
 /** Long cell texts and names are cut so an error stays one readable line. */
@@ -240,18 +236,17 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
   const used = [targetColumn, ...featureColumns];
   const missingCount = new Map<number, number>();
   const firstMissing = new Map<number, number>();
-  const rowHasMissing: boolean[] = [];
-  const rowMissingTarget: boolean[] = [];
-  for (let i = 0; i < rowCount(table); i++) {
-    let any = false;
+  // One byte a row (1: a used cell is missing, 2: the target is), not JS arrays of booleans (8 bytes a row).
+  const rowMissing = new Uint8Array(rowCount(table));
+  for (let i = 0; i < rowMissing.length; i++) {
+    let flags = 0;
     for (const j of used) {
       if (!isMissing(cellAt(table, i, j))) continue;
-      any = true;
+      flags |= j === targetColumn ? 3 : 1;
       missingCount.set(j, (missingCount.get(j) ?? 0) + 1);
       if (!firstMissing.has(j)) firstMissing.set(j, i);
     }
-    rowHasMissing.push(any);
-    rowMissingTarget.push(isMissing(cellAt(table, i, targetColumn)));
+    rowMissing[i] = flags;
   }
   const fixes = `${spell('missing', 'drop')} (leave those rows out), ${spell('missing', 'mean')} or ${spell('missing', 'median')} (fill features in, leave out rows without a target)`;
   if (missing === 'error') {
@@ -264,15 +259,18 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
       throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(cellAt(table, i, j))})${more}; it is ${role}, so choose ${fixes}`);
     }
   }
-  const rows: number[] = [];
   const counts = (cols: readonly number[]): string =>
     cols.filter((j) => missingCount.has(j)).map((j) => `${table.columns[j]}: ${missingCount.get(j)}`).join(', ');
+  // 'drop' leaves out rows with any used cell missing; the fills leave out rows without a target.
+  const leaveOut = missing === 'drop' ? 1 : 2;
+  let kept = 0;
+  for (let i = 0; i < rowMissing.length; i++) if ((rowMissing[i]! & leaveOut) === 0) kept++;
+  const rows = new Int32Array(kept);
+  for (let i = 0, k = 0; i < rowMissing.length; i++) if ((rowMissing[i]! & leaveOut) === 0) rows[k++] = i;
   if (missing === 'drop') {
-    for (let i = 0; i < rowHasMissing.length; i++) if (!rowHasMissing[i]) rows.push(i);
     const dropped = rowCount(table) - rows.length;
     if (dropped > 0) decisions.push(`left out ${dropped} of ${rowCount(table)} rows with missing values (${counts(used)}) as ${spell('missing', 'drop')} asks`);
   } else {
-    for (let i = 0; i < rowMissingTarget.length; i++) if (!rowMissingTarget[i]) rows.push(i);
     const dropped = rowCount(table) - rows.length;
     if (dropped > 0) decisions.push(`left out ${dropped} of ${rowCount(table)} rows without a target value ('${target}' is missing; a target cannot be filled in)`);
   }
@@ -301,7 +299,7 @@ export function inspectTable(table: CellTable, options: TablePrepOptions): Table
 function planColumn(
   table: CellTable,
   j: number,
-  rows: readonly number[],
+  rows: Int32Array,
   decimal: '.' | ',',
   options: TablePrepOptions,
   spell: NonNullable<TablePrepOptions['spell']>,
@@ -309,8 +307,8 @@ function planColumn(
   maxCategories: number,
 ): ColumnPlan {
   const name = table.columns[j]!;
-  const present = rows.filter((i) => !isMissing(cellAt(table, i, j)));
-  const texts = (): string[] => present.map((i) => cellText(cellAt(table, i, j), decimal));
+  const present = presentRows(table, rows, j);
+  const texts = (): string[] => Array.from(present, (i) => cellText(cellAt(table, i, j), decimal));
   if (options.categorical?.includes(name)) {
     const categories = sortNames(texts());
     decisions.push(`column '${name}': one-hot encoded as ${categories.length} columns (${list(categories)}), as ${spell('categorical', name)} asks`);
@@ -330,7 +328,8 @@ function planColumn(
   if (decimal === '.' && present.every((i) => parseNumber(cellAt(table, i, j), ',') !== null)) {
     throw new DataFormatError(`${table.locate(firstText, j)} is ${describeCell(cellAt(table, firstText, j))}, not a number with a decimal point; for decimal commas use ${spell('decimal', ',')}`);
   }
-  const numbers = present.filter((i) => parseNumber(cellAt(table, i, j), decimal) !== null).length;
+  let numbers = 0;
+  for (let k = 0; k < present.length; k++) if (parseNumber(cellAt(table, present[k]!, j), decimal) !== null) numbers++;
   if (numbers * 2 >= present.length) {
     // Mostly numbers: the text cell is a typo or an unmarked missing value, not a category.
     const commaHint = decimal === '.' && parseNumber(cellAt(table, firstText, j), ',') !== null ? `; for decimal commas use ${spell('decimal', ',')}` : '';
@@ -348,8 +347,22 @@ function planColumn(
   return { name, kind: 'category', categories, fill: null };
 }
 
+/**
+ * The rows whose cell in column j is not missing: `rows` itself when none is. Counted, then
+ * filled: TypedArray.prototype.filter gathers the kept rows in a JS array first (8+ bytes a
+ * row, grown by copying), for every column of a table of millions of rows.
+ */
+function presentRows(table: CellTable, rows: Int32Array, j: number): Int32Array {
+  let count = 0;
+  for (let k = 0; k < rows.length; k++) if (!isMissing(cellAt(table, rows[k]!, j))) count++;
+  if (count === rows.length) return rows;
+  const present = new Int32Array(count);
+  for (let k = 0, m = 0; k < rows.length; k++) if (!isMissing(cellAt(table, rows[k]!, j))) present[m++] = rows[k]!;
+  return present;
+}
+
 /** Whole numbers going up by one on every row (1, 2, 3, ...): a saved row index or an ID, not a measurement. */
-function looksLikeRowNumber(table: CellTable, j: number, present: readonly number[], decimal: '.' | ','): boolean {
+function looksLikeRowNumber(table: CellTable, j: number, present: Int32Array, decimal: '.' | ','): boolean {
   if (present.length < 3) return false;
   let previous = parseNumber(cellAt(table, present[0]!, j), decimal)!;
   if (!Number.isInteger(previous)) return false;
@@ -370,7 +383,7 @@ function cellText(cell: Cell, decimal: '.' | ','): string {
 function planTarget(
   table: CellTable,
   j: number,
-  rows: readonly number[],
+  rows: Int32Array,
   decimal: '.' | ',',
   task: TableTask,
   spell: NonNullable<TablePrepOptions['spell']>,
@@ -414,7 +427,7 @@ function planTarget(
   // Classification: the distinct values, numbers in numeric order (1..K become labels 0..K-1, no empty class).
   const distinct: number[] = [];
   if (allNumbers) for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct.push(sorted[k]!);
-  const classNames = allNumbers ? distinct.map(String) : sortNames(rows.map((i) => String(cellAt(table, i, j)).trim()));
+  const classNames = allNumbers ? distinct.map(String) : sortNames(Array.from(rows, (i) => String(cellAt(table, i, j)).trim()));
   if (classNames.length > maxClasses) {
     const seen = new Set<string>();
     let beyond = rows[0]!;
@@ -456,24 +469,36 @@ export function fitFills(plan: TablePlan, table: CellTable, trainRows: ArrayLike
   const index = columnIndex(table, plan, 'train');
   const columns = plan.columns.map((column): ColumnPlan => {
     const j = index.get(column.name)!;
-    const values: Cell[] = [];
+    // Counted first and the values read only for a column that has missing cells, into a
+    // Float64Array: a JS array of every training cell of every column was 8+ bytes a cell.
     let missingCells = 0;
-    for (let r = 0; r < trainRows.length; r++) {
-      const cell = cellAt(table, trainRows[r]!, j);
-      if (isMissing(cell)) missingCells++;
-      else values.push(cell);
-    }
+    for (let r = 0; r < trainRows.length; r++) if (isMissing(cellAt(table, trainRows[r]!, j))) missingCells++;
     if (missingCells === 0 && !tableHasMissing(table, j)) return column;
-    if (values.length === 0) throw new DataFormatError(`${table.source ? `${table.source}: ` : ''}column '${column.name}' has no values in the training rows to fill its missing cells with; leave it out (drop)`);
+    if (missingCells === trainRows.length) throw new DataFormatError(`${table.source ? `${table.source}: ` : ''}column '${column.name}' has no values in the training rows to fill its missing cells with; leave it out (drop)`);
     if (column.kind === 'category') {
       const counts = new Map<string, number>();
-      for (const cell of values) counts.set(cellText(cell, plan.decimal), (counts.get(cellText(cell, plan.decimal)) ?? 0) + 1);
+      for (let r = 0; r < trainRows.length; r++) {
+        const cell = cellAt(table, trainRows[r]!, j);
+        if (isMissing(cell)) continue;
+        const text = cellText(cell, plan.decimal);
+        counts.set(text, (counts.get(text) ?? 0) + 1);
+      }
       const fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
       decisions.push(`column '${column.name}': ${cells(missingCells)} filled with its most frequent category '${shortText(fill, 24)}'`);
       return { ...column, fill };
     }
-    const numbers = values.map((cell) => (column.kind === 'year' ? yearOf(cell) : parseNumber(cell, plan.decimal))).filter((v): v is number => v !== null && Number.isFinite(v));
-    const fill = plan.missing === 'mean' ? numbers.reduce((s, v) => s + v, 0) / numbers.length : median(numbers);
+    const found = new Float64Array(trainRows.length - missingCells);
+    let m = 0;
+    for (let r = 0; r < trainRows.length; r++) {
+      const cell = cellAt(table, trainRows[r]!, j);
+      if (isMissing(cell)) continue;
+      const value = column.kind === 'year' ? yearOf(cell) : parseNumber(cell, plan.decimal);
+      if (value !== null && Number.isFinite(value)) found[m++] = value;
+    }
+    const numbers = found.subarray(0, m);
+    let sum = 0;
+    for (let k = 0; k < m; k++) sum += numbers[k]!;
+    const fill = plan.missing === 'mean' ? sum / m : median(numbers);
     decisions.push(`column '${column.name}': ${cells(missingCells)} filled with the ${plan.missing} of the training rows, ${Number(fill.toPrecision(6))}`);
     return { ...column, fill };
   });
@@ -489,8 +514,8 @@ function tableHasMissing(table: CellTable, j: number): boolean {
   return false;
 }
 
-function median(values: number[]): number {
-  const sorted = Float64Array.from(values).sort();
+function median(values: Float64Array): number {
+  const sorted = values.sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -537,46 +562,52 @@ export interface EncodedRows {
   /** Labels [N] (classification) or values [N, 1] (regression), when asked for. */
   y: Tensor | null;
   /** Table rows encoded, in order (rows with missing cells may be left out under 'drop'). */
-  rows: number[];
+  rows: Int32Array;
 }
 
-/** Encode `rows` of a table (default: all) with a plan; columns are found by name. */
-export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<number>, options: EncodeOptions = {}): EncodedRows {
+/**
+ * One row of cells to features (and target) with a plan: writes x[offset .. offset + d) and
+ * y[at]; false when the row is left out (a missing cell under 'drop'), its features zeroed.
+ */
+interface RowEncoder {
+  d: number;
+  encode(i: number, x: Float32Array, offset: number, y: Float32Array | null, at: number): boolean;
+}
+
+function rowEncoder(plan: TablePlan, table: CellTable, options: EncodeOptions): RowEncoder {
   const spell = options.spell ?? defaultSpell;
   const { unknownCategory = 'error', onMissing = 'policy' } = options;
   const index = columnIndex(table, plan, 'new', options.extraColumns ?? 'reject');
   const targetColumn = table.columns.indexOf(plan.target);
   if (options.target && targetColumn < 0) throw new DataFormatError(table.missingTarget(plan.target));
-  const chosen = rows === undefined ? Array.from({ length: rowCount(table) }, (_, i) => i) : Array.from(rows);
   const widths = plan.columns.map((c) => (c.kind === 'category' ? c.categories.length : 1));
   const d = widths.reduce((s, w) => s + w, 0);
   const columnIdx = plan.columns.map((c) => index.get(c.name)!);
   const categoryIndex = plan.columns.map((c) => (c.kind === 'category' ? new Map(c.categories.map((k, n) => [k, n])) : null));
   const classIndex = plan.classNames ? new Map(plan.classNames.map((k, n) => [k, n])) : null;
 
-  const kept: number[] = [];
-  const x = new Float32Array(chosen.length * d);
-  const y = new Float32Array(options.target ? chosen.length : 0);
-  let n = 0;
-  for (const i of chosen) {
-    const row = rowAt(table, i);
-    if (options.target && isMissing(row[targetColumn])) {
-      if (plan.missing === 'error' || onMissing === 'error') throw new DataFormatError(`${table.locate(i, targetColumn)} is missing (${describeCell(row[targetColumn])}); every row needs a target value`);
-      continue;
+  const encode = (i: number, x: Float32Array, start: number, y: Float32Array | null, at: number): boolean => {
+    if (options.target) {
+      const cell = cellAt(table, i, targetColumn);
+      if (isMissing(cell)) {
+        if (plan.missing === 'error' || onMissing === 'error') throw new DataFormatError(`${table.locate(i, targetColumn)} is missing (${describeCell(cell)}); every row needs a target value`);
+        return false;
+      }
     }
-    let skip = false;
-    let offset = n * d;
+    let offset = start;
     for (let c = 0; c < plan.columns.length; c++) {
       const column = plan.columns[c]!;
       const j = columnIdx[c]!;
-      let cell: Cell = row[j];
+      const written = cellAt(table, i, j);
+      let cell: Cell = written;
       if (isMissing(cell)) {
         if (column.fill !== null) cell = column.fill;
         else if (plan.missing === 'drop' && onMissing === 'policy') {
-          skip = true;
-          break;
+          // NOTE: the next row is written over this one, and a one-hot column writes only its 1s: clear what was set.
+          x.fill(0, start, start + d);
+          return false;
         } else {
-          throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(row[j])}); ${onMissing === 'error' && plan.missing === 'drop' ? 'the model was trained leaving such rows out, but a prediction needs every value' : `the model was trained with ${spell('missing', plan.missing)}`}; fill the cell in`);
+          throw new DataFormatError(`${table.locate(i, j)} is missing (${describeCell(written)}); ${onMissing === 'error' && plan.missing === 'drop' ? 'the model was trained leaving such rows out, but a prediction needs every value' : `the model was trained with ${spell('missing', plan.missing)}`}; fill the cell in`);
         }
       }
       if (column.kind === 'category') {
@@ -587,7 +618,7 @@ export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<n
             continue;
           }
           throw new DataFormatError(
-            `${table.locate(i, j)} is ${describeCell(row[j])}, a category the model never saw (it knows ${list(column.categories)}); fix the value, or encode unknown categories as all zeros with ${spell('unknownCategory', 'zeros')}`,
+            `${table.locate(i, j)} is ${describeCell(written)}, a category the model never saw (it knows ${list(column.categories)}); fix the value, or encode unknown categories as all zeros with ${spell('unknownCategory', 'zeros')}`,
           );
         }
         x[offset + k] = 1;
@@ -601,29 +632,128 @@ export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<n
       checkFinite(table, i, j, cell, value);
       x[offset++] = value;
     }
-    if (skip) continue;
     if (options.target) {
-      const cell = row[targetColumn];
+      const cell = cellAt(table, i, targetColumn);
       if (classIndex !== null) {
         const name = plan.numericClasses ? cellText(cell, plan.decimal) : String(cell).trim();
         const k = classIndex.get(name);
         if (k === undefined) throw new DataFormatError(`${table.locate(i, targetColumn)} is ${describeCell(cell)}, a class the model does not know (${list(plan.classNames!)})`);
-        y[n] = k;
+        y![at] = k;
       } else {
         const value = parseNumber(cell, plan.decimal);
         if (value === null) throw new DataFormatError(`${table.locate(i, targetColumn)} is ${describeCell(cell)}, not a number; a regression target must be numeric`);
         checkFinite(table, i, targetColumn, cell, value);
-        y[n] = value;
+        y![at] = value;
       }
     }
-    kept.push(i);
-    n++;
-  }
-  return {
-    x: new Tensor(n === chosen.length ? x : x.slice(0, n * d), [n, d]),
-    y: options.target ? (classIndex !== null ? new Tensor(y.slice(0, n), [n]) : new Tensor(y.slice(0, n), [n, 1])) : null,
-    rows: kept,
+    return true;
   };
+  return { d, encode };
+}
+
+function encodedTensors(plan: TablePlan, options: EncodeOptions, x: Float32Array, y: Float32Array | null, n: number, d: number, chosen: number): Pick<EncodedRows, 'x' | 'y'> {
+  return {
+    x: new Tensor(n === chosen ? x : x.slice(0, n * d), [n, d]),
+    y: options.target ? (plan.classNames !== null ? new Tensor(n === chosen ? y! : y!.slice(0, n), [n]) : new Tensor(n === chosen ? y! : y!.slice(0, n), [n, 1])) : null,
+  };
+}
+
+/** Encode `rows` of a table (default: all), in that order, with a plan; columns are found by name. */
+export function encodeRows(plan: TablePlan, table: CellTable, rows?: ArrayLike<number>, options: EncodeOptions = {}): EncodedRows {
+  const { d, encode } = rowEncoder(plan, table, options);
+  const count = rows === undefined ? rowCount(table) : rows.length;
+  const x = new Float32Array(count * d);
+  const y = options.target ? new Float32Array(count) : null;
+  const kept = new Int32Array(count);
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const i = rows === undefined ? k : rows[k]!;
+    if (encode(i, x, n * d, y, n)) kept[n++] = i;
+  }
+  return { ...encodedTensors(plan, options, x, y, n, d, count), rows: n === count ? kept : kept.slice(0, n) };
+}
+
+/** How often (in rows) encodeParts lets a column store free the rows behind it. */
+const RELEASE_EVERY = 1 << 16;
+
+/**
+ * Encode several disjoint lists of rows (a split's training and test rows) in one pass
+ * through the table in file order; each part comes out in its own order, as encodeRows would
+ * give it. With `release`, the table frees the cells behind the pass (a column store does;
+ * the table cannot be read again): each part is written in file order, so its matrix grows
+ * page by page while the cells go, and is put in the part's order at the end, in place. The
+ * features of a large table are then held once, not as cells and as a matrix at the same time.
+ * Errors name the first bad cell in file order.
+ */
+export function encodeParts(plan: TablePlan, table: CellTable, parts: readonly ArrayLike<number>[], options: EncodeOptions & { release?: boolean } = {}): EncodedRows[] {
+  const { release, ...encodeOptions } = options;
+  const { d, encode } = rowEncoder(plan, table, encodeOptions);
+  const total = rowCount(table);
+  const P = parts.length;
+  // where[i]: part p and position k of table row i, as k·P + p; -1 for a row in no part.
+  const where = new Int32Array(total).fill(-1);
+  parts.forEach((part, p) => {
+    for (let k = 0; k < part.length; k++) {
+      const i = part[k]!;
+      if (!(Number.isInteger(i) && i >= 0 && i < total)) throw new ValueError(`encodeParts: row ${i} is not a row of the table (0..${total - 1})`);
+      if (where[i] !== -1) throw new ValueError(`encodeParts: row ${i} is in more than one part (or twice in one); the parts must be disjoint`);
+      where[i] = k * P + p;
+    }
+  });
+  const xs = parts.map((part) => new Float32Array(part.length * d));
+  const ys = parts.map((part) => (encodeOptions.target ? new Float32Array(part.length) : null));
+  // Written in file order, each part's rows one after the other; where[i] then becomes the
+  // place row i was written to in its part (-2: left out).
+  const written = new Int32Array(P);
+  for (let i = 0; i < total; i++) {
+    if (release && i > 0 && i % RELEASE_EVERY === 0) table.release?.(i);
+    const w = where[i]!;
+    if (w < 0) continue;
+    const p = w % P;
+    const n = written[p]!;
+    if (encode(i, xs[p]!, n * d, ys[p]!, n)) {
+      where[i] = n;
+      written[p] = n + 1;
+    } else where[i] = -2;
+  }
+  if (release) table.release?.(total);
+  return parts.map((part, p) => {
+    // The rows kept, in the part's order, and where each one was written.
+    const n = written[p]!;
+    const from = new Int32Array(n);
+    const rows = new Int32Array(n);
+    for (let k = 0, m = 0; k < part.length; k++) {
+      const at = where[part[k]!]!;
+      if (at < 0) continue;
+      from[m] = at;
+      rows[m++] = part[k]!;
+    }
+    permuteRows(xs[p]!, d, from);
+    if (ys[p] !== null) permuteRows(ys[p]!, 1, from);
+    return { ...encodedTensors(plan, encodeOptions, xs[p]!, ys[p]!, n, d, part.length), rows };
+  });
+}
+
+/** Rows of `data` (width d) rearranged in place so that row m becomes the row that was at from[m]. */
+function permuteRows(data: Float32Array, d: number, from: Int32Array): void {
+  const done = new Uint8Array(from.length);
+  const saved = new Float32Array(d);
+  for (let start = 0; start < from.length; start++) {
+    if (done[start] || from[start] === start) continue;
+    // Follow the cycle: start takes from from[start], which takes from its own source, ... back to start.
+    saved.set(data.subarray(start * d, start * d + d));
+    let m = start;
+    for (;;) {
+      done[m] = 1;
+      const s = from[m]!;
+      if (s === start) {
+        data.set(saved, m * d);
+        break;
+      }
+      data.copyWithin(m * d, s * d, s * d + d);
+      m = s;
+    }
+  }
 }
 
 /** A value float32 cannot hold (1e39) or a written-out infinity would train as Infinity: say where. */

@@ -51,6 +51,11 @@ export interface CellTable {
    */
   cell?(row: number, column: number): Cell;
   rowCount?: number;
+  /**
+   * A column store may free the cells of rows before `row` once a reader is done with them
+   * (encodeParts with `release`, going through the file in order); reading them after is an error.
+   */
+  release?(row: number): void;
   /** Where a cell is in the source, e.g. "data.csv: line 4, column 2 ('age')". */
   locate(row: number, column: number): string;
   /** Error text for a column that is not there, e.g. "data.csv: no column named 'y' to use as the target; ...". */
@@ -80,6 +85,6 @@ export function tableToDataset(table: CellTable, options: TableOptions): TableDa
     plan,
     taskLine: inspection.taskLine,
     decisions: [...inspection.decisions, ...filled.decisions],
-    rows: encoded.rows,
+    rows: Array.from(encoded.rows),
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Large CSV files, read as they stream (csv-parse's Node stream API), into a column store:
- * a number is kept as float32 (4 bytes a cell), and only cells that are not numbers (text,
- * missing-value spellings) as a code into their column's dictionary. Memory is then
+ * Large CSV files, read as they stream (csv-parse's Node stream API), into a column store
+ * (column-store.ts): a number is kept as float32 (4 bytes a cell), and only cells that are
+ * not numbers (text, missing-value spellings) as a code into their column's dictionary. Memory is then
  * O(rows × columns × 4 bytes) plus the distinct texts, not the text of the file (a 200 MB
  * file read whole is several GB of JavaScript strings). The result is a CellTable, so the
  * table rules of src/data/table-plan.ts apply unchanged. Node-only.
@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
-import { checkHeader } from '../data/csv.js';
+import { checkHeader, RECORD_DELIMITERS, recordLineCounter } from '../data/csv.js';
 import { DataFormatError } from '../errors.js';
 import { MAX_DATA_FILE_BYTES, openDataFile } from './files.js';
-import type { Cell, CellTable } from '../data/table.js';
+import type { CellTable } from '../data/table.js';
+import { ColumnStore, columnStoreTable } from './column-store.js';
 import { parseNumber, shortText } from '../data/table-plan.js';
 
 export interface StreamCsvOptions {
@@ -33,51 +34,43 @@ export interface StreamedCsv {
   bytes: number;
 }
 
-/** One column: numbers as float32, other cells as codes into a dictionary (-1: a number). */
-class Column {
-  values = new Float32Array(1024);
-  codes: Int32Array | null = null;
-  readonly texts: string[] = [];
-  private readonly index = new Map<string, number>();
-  constructor(readonly asText: boolean) {}
+/**
+ * The line each row starts on, kept as the points where "line - row" changes (a blank line,
+ * a quoted field over several lines) instead of a number per row: a plain file of millions
+ * of rows needs one entry, not 4 bytes a row.
+ */
+class LineIndex {
+  private rows: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private offsets: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private count = 0;
 
-  set(i: number, text: string, decimal: '.' | ','): void {
-    if (i >= this.values.length) this.values = grow(this.values, i);
-    if (this.codes !== null && i >= this.codes.length) this.codes = grow(this.codes, i);
-    const value = this.asText ? null : parseNumber(text, decimal);
-    if (value !== null) {
-      this.values[i] = value;
-      if (this.codes !== null) this.codes[i] = -1;
-      // NOTE: beyond float32 the stored value is Infinity; keep the text, so the error shows what the file says.
-      if (Number.isFinite(this.values[i]!)) return;
+  add(row: number, line: number): void {
+    const offset = line - row;
+    if (this.count > 0 && this.offsets[this.count - 1] === offset) return;
+    if (this.count === this.rows.length) {
+      this.rows = grow(this.rows);
+      this.offsets = grow(this.offsets);
     }
-    if (this.codes === null) {
-      this.codes = new Int32Array(this.values.length).fill(-1);
-    }
-    let code = this.index.get(text);
-    if (code === undefined) {
-      code = this.texts.length;
-      this.texts.push(text);
-      this.index.set(text, code);
-    }
-    this.codes[i] = code;
+    this.rows[this.count] = row;
+    this.offsets[this.count] = offset;
+    this.count++;
   }
 
-  get(i: number): Cell {
-    const code = this.codes?.[i] ?? -1;
-    return code >= 0 ? this.texts[code]! : this.values[i]!;
-  }
-
-  trim(n: number): void {
-    this.values = this.values.slice(0, n);
-    if (this.codes !== null) this.codes = this.codes.slice(0, n);
+  line(row: number): number {
+    // The last change at or before the row (lines only move down, so offsets never decrease).
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rows[mid]! <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return row + this.offsets[lo]!;
   }
 }
 
-function grow<T extends Float32Array | Int32Array>(array: T, needed: number): T {
-  let size = array.length;
-  while (size <= needed) size *= 2;
-  const bigger = new (array.constructor as new (n: number) => T)(size);
+function grow(array: Int32Array): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(array.length * 2);
   bigger.set(array);
   return bigger;
 }
@@ -106,25 +99,25 @@ export async function streamCsvTable(path: string, options: StreamCsvOptions): P
     }
   });
   const parser = input.pipe(
-    parse({ delimiter: options.delimiter, bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+    parse({ delimiter: options.delimiter, record_delimiter: RECORD_DELIMITERS, bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
   );
   input.on('error', (error) => parser.destroy(error));
 
   let columnNames: string[] | null = null;
   let headerLine = 1;
-  let columns: Column[] = [];
-  let lines = new Int32Array(1024);
+  let store: ColumnStore | null = null;
+  const lines = new LineIndex();
+  const lineOf = recordLineCounter();
   let n = 0;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
-      // info.lines is the line a record ends on; a quoted field spanning lines moves it down.
-      const line = info.lines - record.reduce((s, field) => s + (field.match(/\n/g)?.length ?? 0), 0);
+      const line = lineOf(info.lines, record);
       if (columnNames === null) {
         columnNames = record;
         headerLine = line;
         checkHeader(columnNames, path, line);
-        columns = columnNames.map((name) => new Column(options.textColumns?.includes(name) ?? false));
+        store = new ColumnStore(columnNames, options.textColumns);
         continue;
       }
       if (record.length !== columnNames.length) {
@@ -132,9 +125,13 @@ export async function streamCsvTable(path: string, options: StreamCsvOptions): P
           `${path}: line ${line} has ${record.length} field${record.length === 1 ? '' : 's'} but the header (line ${headerLine}) has ${columnNames.length}; every row needs one value per column (check for a stray or missing '${options.delimiter}')`,
         );
       }
-      if (n >= lines.length) lines = grow(lines, n);
-      lines[n] = line;
-      for (let j = 0; j < record.length; j++) columns[j]!.set(n, record[j]!, options.decimal);
+      lines.add(n, line);
+      for (let j = 0; j < record.length; j++) {
+        const text = record[j]!;
+        const value = store!.isText(j) ? null : parseNumber(text, options.decimal);
+        if (value === null || !store!.setNumber(n, j, value)) store!.setCell(n, j, text);
+      }
+      store!.endRow();
       n++;
     }
   } catch (error) {
@@ -148,27 +145,15 @@ export async function streamCsvTable(path: string, options: StreamCsvOptions): P
   }
   if (columnNames === null) throw new DataFormatError(`${path}: the file is empty; expected a header row of column names, then one row per sample`);
   if (n === 0) throw new DataFormatError(`${path}: has a header (line ${headerLine}) but no data rows; add one row per sample below it`);
-  for (const c of columns) c.trim(n);
-  lines = lines.slice(0, n);
+  store!.finish();
   options.onProgress?.(total, total);
 
   const names = columnNames;
-  const cell = (i: number, j: number): Cell => columns[j]!.get(i);
-  const table: CellTable = {
-    columns: names,
-    // Row views for occasional use; the table rules read cells through cell().
-    rows: new Proxy([] as Cell[][], {
-      get(target, key) {
-        if (key === 'length') return n;
-        if (typeof key === 'string' && /^\d+$/.test(key)) return names.map((_, j) => cell(Number(key), j));
-        return Reflect.get(target, key) as unknown;
-      },
-    }),
-    source: path,
-    cell,
-    rowCount: n,
-    locate: (i, j) => `${path}: line ${lines[i]}, column ${j + 1} ('${shortText(names[j]!)}')`,
-    missingTarget: (target) => `${path}: no column named '${shortText(target)}' to use as the target; the columns are: ${names.map((c) => `'${shortText(c, 24)}'`).join(', ')}`,
-  };
+  const table = columnStoreTable(
+    store!,
+    path,
+    (i, j) => `${path}: line ${lines.line(i)}, column ${j + 1} ('${shortText(names[j]!)}')`,
+    (target) => `${path}: no column named '${shortText(target)}' to use as the target; the columns are: ${names.map((c) => `'${shortText(c, 24)}'`).join(', ')}`,
+  );
   return { table, sha256: hash.digest('hex'), bytes: total };
 }

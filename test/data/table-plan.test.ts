@@ -173,7 +173,7 @@ describe('new rows with a stored plan', () => {
 
 describe('CSV reader property: what is written is read back', () => {
   const cell = fc.oneof(
-    fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '\t', '"', '\n', 'é', 'x') }),
+    fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '\t', '"', '\n', '\r\n', 'é', 'x') }),
     fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e30, max: 1e30 }).map(String),
     fc.constantFrom(...MISSING_SPELLINGS),
   );
@@ -201,6 +201,41 @@ describe('CSV reader property: what is written is read back', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  // Line breaks before a point of the text: "\r\n" is one, as are "\n" and "\r".
+  const breaks = (text: string): number => (text.match(/\r\n|\n|\r/g) ?? []).length;
+
+  it('mixed line endings and blank lines: every row is read, and named by the line it starts on', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.array(cell, { minLength: 4, maxLength: 4 }), fc.constantFrom('\n', '\r\n'), fc.boolean()), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        (width, rows, headerEol) => {
+          const columns = Array.from({ length: width }, (_, j) => `c${j}`);
+          let text = columns.join(',') + headerEol;
+          const lines: number[] = [];
+          for (const [cells, eol, blankBefore] of rows) {
+            if (blankBefore) text += eol;
+            lines.push(1 + breaks(text));
+            text += cells.slice(0, width).map((c) => quote(c, ',', width === 1 && c === '')).join(',') + eol;
+          }
+          const read = readCsvCells(text, { delimiter: ',' }, 'm.csv');
+          expect(read.rows).toEqual(rows.map(([cells]) => cells.slice(0, width)));
+          expect(read.lines).toEqual(lines);
+          const table = csvTable(read, 'm.csv');
+          expect(table.locate(rows.length - 1, 0)).toBe(`m.csv: line ${lines.at(-1)}, column 1 ('c0')`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a file that switches from "\n" to "\r\n" (or back) names the right line of a bad row', () => {
+    expect(() => readCsvCells('a,b\n1,2\r\n3,4\n5\r\n', {}, 'x.csv')).toThrow(/x\.csv: line 4 has 1 field but the header \(line 1\) has 2/);
+    expect(() => readCsvCells('a,b\r\n1,2\n3,4\r\n5\n', {}, 'x.csv')).toThrow(/x\.csv: line 4 has 1 field but the header \(line 1\) has 2/);
+    expect(readCsvCells('a,b\r\n1,"x\r\ny"\n\n3,4\r\n', {}, 'x.csv').lines).toEqual([2, 5]);
   });
 });
 

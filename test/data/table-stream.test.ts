@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvTable, DataFormatError, encodeRows, inspectTable, readCsvCells, streamCsvTable, fitFills } from '../../src/node.js';
+import { csvTable, DataFormatError, encodedFeatureNames, encodeParts, encodeRows, inspectTable, readCsvCells, streamCsvTable, fitFills } from '../../src/node.js';
 import { buildOnce, ROOT } from '../cli/cli-harness.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gradiente-stream-'));
@@ -21,7 +21,8 @@ function file(name: string, text: string): string {
 
 describe('streamCsvTable', () => {
   it('reads the same cells, lines and decisions as the whole-text reader', async () => {
-    const text = 'id,colour,"size\ncm",when,y\n1,red,1.5,2020-01-02,0\n\n2,"bl""ue",NA,2021-03-04,1\r\n3,red,1e39,2022-05-06,1\n4,red,-2,2020-01-01,0\n';
+    // Mixed line endings, a blank line and a quoted field over two lines ("\r\n" inside quotes): the lines must still be right.
+    const text = 'id,colour,"size\ncm",when,y\n1,red,1.5,2020-01-02,0\n\n2,"bl""ue",NA,2021-03-04,1\r\n3,"re\r\nd",1e39,2022-05-06,1\n4,red,-2,2020-01-01,0\r\n';
     const p = file('same.csv', text);
     const streamed = (await streamCsvTable(p, { delimiter: ',', decimal: '.' })).table;
     const whole = csvTable(readCsvCells(text, {}, p), p);
@@ -36,7 +37,8 @@ describe('streamCsvTable', () => {
       }
       expect(streamed.locate(i, 2)).toBe(whole.locate(i, 2));
     }
-    const options = { target: 'y', drop: ['id'], missing: 'median' as const };
+    expect([0, 1, 2, 3].map((i) => streamed.locate(i, 0))).toEqual([3, 5, 6, 8].map((line) => `${p}: line ${line}, column 1 ('id')`));
+    const options = { target: 'y', drop: ['id', 'colour'], missing: 'median' as const };
     const a = inspectTable(streamed, options);
     const b = inspectTable(whole, options);
     expect(a.decisions).toEqual(b.decisions);
@@ -60,10 +62,11 @@ describe('streamCsvTable', () => {
     const csv = path.join(dir, 'big.csv');
     expect(spawnSync(process.execPath, [path.join(ROOT, 'bench/big-csv.mjs'), csv, '30']).status).toBe(0);
     const node = path.join(buildOnce(), 'src/node.js');
+    // Memory held: the JS heap and everything outside it (external: ArrayBuffers, the column store's resizable chunks included).
     const script = `
       import { streamCsvTable } from ${JSON.stringify(node)};
       import { statSync } from 'node:fs';
-      const used = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+      const used = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
       const before = used();
       const { table } = await streamCsvTable(${JSON.stringify(csv)}, { delimiter: ',', decimal: '.' });
       const after = used();
@@ -72,11 +75,85 @@ describe('streamCsvTable', () => {
     expect(child.stderr).toBe('');
     const m = JSON.parse(child.stdout) as { retained: number; rows: number; columns: number; text: number };
     const cells = m.rows * m.columns * 4;
-    // Float32 columns grow by doubling (at most 2x while reading, trimmed at the end) plus the line numbers (4 bytes a row).
-    expect(m.retained).toBeLessThan(1.3 * (cells + m.rows * 4) + 8e6);
+    // Fixed chunks of float32 (no doubling), no code arrays for columns without text, no line number per row.
+    expect(m.retained).toBeLessThan(1.05 * cells + 4e6);
     // The text alone would be more than this (and as JavaScript strings, several times more).
     expect(m.retained).toBeLessThan(m.text);
+
+    // Encoded into a shuffled training part and a test part with the cells released behind the
+    // pass: what stays is the matrices (rows × columns × 4 bytes again), not cells and matrices.
+    const encodeScript = `
+      import { streamCsvTable, inspectTable, encodeParts, Random } from ${JSON.stringify(node)};
+      const used = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
+      const before = used();
+      const { table } = await streamCsvTable(${JSON.stringify(csv)}, { delimiter: ',', decimal: '.' });
+      const read = used() - before;
+      const { plan, rows } = inspectTable(table, { target: 'y' });
+      const order = new Random(1).permutation(rows.length);
+      const cut = Math.floor(rows.length * 0.8);
+      const parts = encodeParts(plan, table, [order.subarray(0, cut), order.subarray(cut)], { target: true, release: true });
+      // What the script itself keeps: the matrices, their row lists, and the row lists it made.
+      const bytes = parts.reduce((s, p) => s + p.x.data.byteLength + p.y.data.byteLength + p.rows.byteLength, 0) + order.byteLength + rows.byteLength;
+      const retained = used() - before;
+      console.log(JSON.stringify({ read, retained, bytes, keep: [table.rowCount, parts[0].x.shape, parts[1].y.shape] }));`;
+    const encoded = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', encodeScript], { encoding: 'utf8', timeout: 120_000 });
+    expect(encoded.stderr).toBe('');
+    const e = JSON.parse(encoded.stdout) as { read: number; retained: number; bytes: number };
+    expect(e.bytes).toBeGreaterThan(cells);
+    // Cells not released would add the cells again (retained ≈ bytes + cells).
+    expect(e.retained).toBeLessThan(e.bytes + 0.5 * cells);
   }, 180_000);
+});
+
+describe('encodeParts', () => {
+  const text = 'a,colour,b,y\n1,red,2,x\n2,blue,NA,y\n3,red,4,x\n4,green,5,y\n5,blue,6,x\n6,red,NA,y\n7,green,8,x\n';
+  const table = csvTable(readCsvCells(text, {}, 'e.csv'), 'e.csv');
+
+  it("gives each part what encodeRows gives it, in the part's order, in one pass", () => {
+    const { plan } = inspectTable(table, { target: 'y', missing: 'mean' });
+    const filled = fitFills(plan, table, [0, 1, 2, 3, 4, 5, 6]).plan;
+    const parts = [[6, 0, 3, 5], [2, 4], [1]];
+    const together = encodeParts(filled, table, parts, { target: true });
+    parts.forEach((rows, p) => {
+      const alone = encodeRows(filled, table, rows, { target: true });
+      expect(Array.from(together[p]!.x.data)).toEqual(Array.from(alone.x.data));
+      expect(together[p]!.x.shape).toEqual(alone.x.shape);
+      expect(Array.from(together[p]!.y!.data)).toEqual(Array.from(alone.y!.data));
+      expect(Array.from(together[p]!.rows)).toEqual(rows);
+    });
+  });
+
+  it("leaves out rows with missing cells under 'drop' without leaving their one-hot 1s behind", () => {
+    const { plan } = inspectTable(table, { target: 'y', missing: 'drop' });
+    // The plan was made without the missing rows; the rows given here include them (new rows read with the plan).
+    const parts = [[5, 0, 1, 3], [2, 4, 6]];
+    const together = encodeParts(plan, table, parts, { target: true });
+    const alone = parts.map((rows) => encodeRows(plan, table, rows, { target: true }));
+    expect(Array.from(together[0]!.rows)).toEqual([0, 3]);
+    expect(Array.from(together[1]!.rows)).toEqual([2, 4, 6]);
+    for (const p of [0, 1]) {
+      expect(Array.from(together[p]!.x.data)).toEqual(Array.from(alone[p]!.x.data));
+      expect(Array.from(together[p]!.rows)).toEqual(Array.from(alone[p]!.rows));
+    }
+    // Row 1 (colour 'blue' before its missing b) was left out: row 3, written where it was, has only its own colour.
+    const names = encodedFeatureNames(plan);
+    const d = names.length;
+    const x0 = Array.from(together[0]!.x.data);
+    expect(x0.slice(0, d)).toEqual(Array.from(encodeRows(plan, table, [0], { target: true }).x.data));
+    expect(x0.slice(d, 2 * d)).toEqual(Array.from(encodeRows(plan, table, [3], { target: true }).x.data));
+  });
+
+  it('refuses parts that share a row or name a row the table does not have', () => {
+    const { plan } = inspectTable(table, { target: 'y', missing: 'mean' });
+    expect(() => encodeParts(plan, table, [[0, 1], [1, 2]])).toThrow(/row 1 is in more than one part/);
+    expect(() => encodeParts(plan, table, [[0, 9]])).toThrow(/row 9 is not a row of the table \(0\.\.6\)/);
+  });
+
+  it('names the first bad cell in file order, with its line', () => {
+    const bad = csvTable(readCsvCells('a,y\n1,0\n2,1\n1e39,0\n3,1\n', {}, 'f.csv'), 'f.csv');
+    const plan = inspectTable(bad, { target: 'y' }).plan;
+    expect(() => encodeParts(plan, bad, [[3, 1], [0, 2]], { target: true })).toThrow(/f\.csv: line 4, column 1 \('a'\) is "1e39", beyond the largest number a float32 holds/);
+  });
 });
 
 describe('loadCsvStreaming (the library form)', () => {
