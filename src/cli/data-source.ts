@@ -344,8 +344,10 @@ async function fromTable(file: string, kind: 'csv' | 'json', options: DataOption
   const poolStrata = pool.length === candidates.length ? candidateStrata : targetStrata(Array.from(pool, (k) => candidates[k]!));
   const poolLabels = inspection.labels !== null ? Int32Array.from(pool, (k) => inspection.labels![k]!) : (poolStrata?.labels ?? null);
   const split = splitIndices(pool.length, { testSize: options.testSplit, random, ...(poolLabels !== null && canStratifyLabels(poolLabels) ? { labels: poolLabels } : {}) });
-  const trainRows = split.train.map((k) => candidates[pool[k]!]!);
-  const testRows = split.test.map((k) => candidates[pool[k]!]!);
+  // Positions in the pool to rows of the file; none to map when every row is a candidate and the pool is all of them.
+  const identity = pool.length === candidates.length && candidates.length === (table.rowCount ?? table.rows.length);
+  const trainRows = identity ? split.train : split.train.map((k) => candidates[pool[k]!]!);
+  const testRows = identity ? split.test : split.test.map((k) => candidates[pool[k]!]!);
 
   const filled = fitFills(inspection.plan, table, trainRows);
   notes.push(...filled.decisions.map((d) => `Columns:  ${d}`));
