@@ -1,14 +1,16 @@
 /**
- * End-to-end harness for the web lab: build it with Vite into a temporary folder, serve that
- * folder with a plain static server (no special headers, as the simplest static host would),
- * and drive Debian's Chromium with playwright-core. Nothing is downloaded: requests to any
- * other origin are blocked and recorded, so a test can assert the lab works offline.
+ * End-to-end harness for the web lab: build it with Vite into a temporary folder (once per
+ * version of its sources, shared by every test file: see labBuild), serve that folder with a
+ * plain static server (no special headers, as the simplest static host would), and drive
+ * Debian's Chromium with playwright-core. Nothing is downloaded: requests to any other origin
+ * are blocked and recorded, so a test can assert the lab works offline.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -29,6 +31,120 @@ export async function buildLab(): Promise<string> {
 
 export async function removeBuild(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * What a lab build is made from: the pages and their code, the library they import (with the
+ * generated WebAssembly kernels), and the dependencies and settings. A change to any byte of
+ * these is a new build; nothing else (tests, docs, dist/) changes what Vite writes.
+ */
+const buildInputs = ['lab', 'src', 'package.json', 'package-lock.json', 'tsconfig.json'];
+/** Where builds are kept between test files and runs, one folder per inputs hash. */
+export const labBuildCache = join(tmpdir(), 'gradiente-lab-builds');
+/** A build older than this is no run's any more (a run takes minutes): it is pruned. */
+const STALE_BUILD_MS = 6 * 60 * 60 * 1000;
+/** A lock older than this belongs to a builder that died: it is taken over. */
+const STALE_LOCK_MS = 5 * 60 * 1000;
+
+/** SHA-256 of every input file's path and bytes, in a fixed order. */
+export async function labInputsHash(root = repoRoot): Promise<string> {
+  const hash = createHash('sha256');
+  for (const entry of buildInputs) {
+    const path = join(root, entry);
+    const info = await stat(path).catch(() => null);
+    if (info === null) continue;
+    const files = info.isDirectory() ? (await readdir(path, { recursive: true })).map((f) => join(path, f)) : [path];
+    files.sort();
+    for (const file of files) {
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EISDIR' || error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (bytes === null) continue;
+      hash.update(relative(root, file).split(sep).join('/'));
+      hash.update('\0');
+      hash.update(bytes);
+      hash.update('\0');
+    }
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
+const inProcess = new Map<string, Promise<string>>();
+
+/**
+ * The lab built from the sources as they are now, built once and shared: by the test files of
+ * one run (each in its own worker) and by the next run while no input changed. The folder is
+ * named by the hash of every input (labInputsHash), so a changed source is always a new build;
+ * a build during which the sources changed is not kept (it gets a private folder, removed by
+ * the caller through releaseLabBuild). Concurrent builders of one hash take a lock file, so
+ * the second waits for the first instead of building the same thing. Callers must not write
+ * into the folder.
+ */
+export async function labBuild(): Promise<string> {
+  const key = await labInputsHash();
+  let pending = inProcess.get(key);
+  if (pending === undefined) {
+    pending = buildShared(key);
+    inProcess.set(key, pending);
+    pending.catch(() => inProcess.delete(key));
+  }
+  return pending;
+}
+
+/** Give back a folder from labBuild: a shared build stays for the next file; a private one goes. */
+export async function releaseLabBuild(dir: string): Promise<void> {
+  if (!dir.startsWith(labBuildCache + sep)) await removeBuild(dir);
+}
+
+/** Mark a shared build as in use now, so pruneBuilds leaves it to the runs using it. */
+async function touched(dir: string): Promise<string> {
+  const now = new Date();
+  await utimes(dir, now, now);
+  return dir;
+}
+
+async function buildShared(key: string): Promise<string> {
+  await mkdir(labBuildCache, { recursive: true });
+  const final = join(labBuildCache, key);
+  const lock = `${final}.lock`;
+  for (;;) {
+    if (existsSync(join(final, 'index.html'))) return touched(final);
+    const handle = await open(lock, 'wx').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return null;
+      throw error;
+    });
+    if (handle !== null) {
+      await handle.close();
+      break;
+    }
+    // Someone else is building this version: wait for it, unless its builder died.
+    const held = await stat(lock).catch(() => null);
+    if (held !== null && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { force: true });
+    else await sleep(250);
+  }
+  try {
+    if (existsSync(join(final, 'index.html'))) return final;
+    const partial = await buildLab();
+    if ((await labInputsHash()) !== key) return partial; // Sources changed mid-build: not this key's build.
+    await rm(final, { recursive: true, force: true });
+    await rename(partial, final);
+    await pruneBuilds(key);
+    return final;
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** Remove other versions' builds that no run has used for hours (the cache does not grow forever). */
+async function pruneBuilds(keep: string): Promise<void> {
+  for (const name of await readdir(labBuildCache)) {
+    if (name === keep || name.startsWith(`${keep}.`)) continue;
+    const path = join(labBuildCache, name);
+    const info = await stat(path).catch(() => null);
+    if (info !== null && Date.now() - info.mtimeMs > STALE_BUILD_MS) await rm(path, { recursive: true, force: true });
+  }
 }
 
 const mimeTypes: Record<string, string> = {
@@ -140,8 +256,8 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
 }
 
 /**
- * Build the lab, serve it and start Chromium before the tests of the enclosing file or
- * describe block, and take all three down after them. `use` receives the server, the browser
+ * Build the lab (or reuse the build of the same sources: labBuild), serve it and start Chromium
+ * before the tests of the enclosing file or describe block, and take all three down after them. `use` receives the server, the browser
  * and the build folder (e.g. `useBuiltLab((lab) => ({ server, browser } = lab))`).
  */
 export function useBuiltLab(use: (lab: { server: StaticServer; browser: Browser; buildDir: string }) => void, timeout = 180_000): void {
@@ -149,7 +265,7 @@ export function useBuiltLab(use: (lab: { server: StaticServer; browser: Browser;
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    buildDir = await buildLab();
+    buildDir = await labBuild();
     server = await serveStatic(buildDir);
     browser = await launchBrowser();
     use({ server, browser, buildDir });
@@ -157,6 +273,6 @@ export function useBuiltLab(use: (lab: { server: StaticServer; browser: Browser;
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (buildDir) await removeBuild(buildDir);
+    if (buildDir) await releaseLabBuild(buildDir);
   });
 }

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLab, launchBrowser, openPage, removeBuild, screenshot, screenshotDir, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
+import { labBuild, launchBrowser, openPage, releaseLabBuild, screenshot, screenshotDir, serveStatic, type StaticServer, type WatchedPage } from './harness.js';
 
 const pages = ['index', 'gradient_descent', 'loss_functions', 'activations', 'backprop', 'playground', 'mnist'] as const;
 const languages = [
@@ -21,7 +21,7 @@ let browser: Browser;
 const opened: WatchedPage[] = [];
 
 beforeAll(async () => {
-  buildDir = await buildLab();
+  buildDir = await labBuild();
   server = await serveStatic(buildDir);
   isolatedServer = await serveStatic(buildDir, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
   browser = await launchBrowser();
@@ -32,7 +32,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await isolatedServer?.close();
-  if (buildDir) await removeBuild(buildDir);
+  if (buildDir) await releaseLabBuild(buildDir);
 });
 
 async function open(path: string, options: Parameters<typeof openPage>[3] & { origin?: string } = {}): Promise<WatchedPage> {
