@@ -6,13 +6,18 @@
  *
  *   npm run bench:lab                        # builds the lab, measures, prints a Markdown table
  *   node bench/lab-frames.mjs --dist DIR     # measure an existing build (an older one, say)
- *   node bench/lab-frames.mjs --only mnist   # just one part: playground | mnist
+ *   node bench/lab-frames.mjs --only mnist   # just one part: playground | presets | mnist
+ *   node bench/lab-frames.mjs --runs 3       # each setting three times (one row per run)
  *
  * Playground: frames drawn per second and the longest frame while training plays, at the
  * default settings and at a heavy one the page warns about (3 × 512 units), plus how many
- * page elements are created or removed per second (a control rebuilt under the pointer). MNIST: seconds from opening the page to "ready to train" (digits loaded in the
- * worker), as the median of several fresh page loads.
+ * page elements are created or removed per second (a control rebuilt under the pointer).
+ * Presets: the same for every ready-made experiment linked on the page (read from the page).
+ * Each row says the machine's load average while it was measured (other processes take frames
+ * too). MNIST: seconds from opening the page to "ready to train" (digits loaded in the worker),
+ * as the median of several fresh page loads.
  */
+import { loadavg } from 'node:os';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,16 +33,18 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     seconds: { type: 'string', default: '6' },
     loads: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '1' },
   },
 });
-if (args.only !== undefined && !['playground', 'mnist'].includes(args.only)) {
-  console.error(`lab-frames: --only must be playground or mnist, got '${args.only}'`);
+if (args.only !== undefined && !['playground', 'presets', 'mnist'].includes(args.only)) {
+  console.error(`lab-frames: --only must be playground, presets or mnist, got '${args.only}'`);
   process.exit(2);
 }
 const seconds = Number(args.seconds);
 const loads = Number(args.loads);
-if (!(seconds > 0) || !(Number.isInteger(loads) && loads > 0)) {
-  console.error('lab-frames: --seconds must be a positive number and --loads a positive integer');
+const runs = Number(args.runs);
+if (!(seconds > 0) || !(Number.isInteger(loads) && loads > 0) || !(Number.isInteger(runs) && runs > 0)) {
+  console.error('lab-frames: --seconds must be a positive number, --loads and --runs positive integers');
   process.exit(2);
 }
 
@@ -127,6 +134,18 @@ async function playgroundFrames(browser, origin, query) {
   };
 }
 
+/** The ready-made experiments the playground links to: [name, query] as the page lists them. */
+async function presetLinks(browser, origin) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${origin}/playground.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  const links = await page.$$eval('#pg-presets a', (as) => as.map((a) => [`preset: ${a.textContent.trim()}`, new URL(a.href).search.slice(1)]));
+  await context.close();
+  if (links.length === 0) throw new Error('lab-frames: the playground lists no presets (#pg-presets a)');
+  return links;
+}
+
 /** Seconds from opening the MNIST page to its train button becoming enabled (digits loaded). */
 async function mnistReady(browser, origin) {
   const times = [];
@@ -155,21 +174,29 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 try {
   const version = browser.version();
   console.log(`Chromium ${version}, headless, ${seconds} s per playground setting, ${loads} MNIST page loads\n`);
-  if (args.only !== 'mnist') {
-    const settings = [
-      ['default (xor, 2 × 8 tanh, batch 16, speed “normal”)', 'data=xor'],
-      ['spiral (3 classes), 3 × 32 ReLU, batch 16', 'data=spiral&loss=cce&layers=32.relu_32.relu_32.relu'],
-      ['heavy, warned: 3 × 512 ReLU, 400 samples', 'data=xor&layers=512.relu_512.relu_512.relu'],
-    ];
-    console.log('| Playground setting | Frames/s | Median frame | 95th pct. frame | Longest frame | Page work per frame, 95th pct. / longest | Iterations/s | Elements rebuilt/s |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  if (args.only === undefined || args.only === 'playground' || args.only === 'presets') {
+    const settings = [];
+    if (args.only !== 'presets') {
+      settings.push(
+        ['default (xor, 2 × 8 tanh, batch 16, speed “normal”)', 'data=xor'],
+        ['spiral (3 classes), 3 × 32 ReLU, batch 16', 'data=spiral&loss=cce&layers=32.relu_32.relu_32.relu'],
+        ['heavy, warned: 3 × 512 ReLU, 400 samples', 'data=xor&layers=512.relu_512.relu_512.relu'],
+      );
+    }
+    if (args.only !== 'playground') settings.push(...(await presetLinks(browser, server.origin)));
+    console.log('| Playground setting | Frames/s | Median frame | 95th pct. frame | Longest frame | Page work per frame, 95th pct. / longest | Iterations/s | Elements rebuilt/s | Load average |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [name, query] of settings) {
-      const r = await playgroundFrames(browser, server.origin, query);
-      console.log(`| ${name} | ${r.fps.toFixed(0)} | ${r.median.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.longest.toFixed(0)} ms | ${r.scriptP95.toFixed(0)} / ${r.scriptLongest.toFixed(0)} ms | ${r.iterationsPerSecond.toFixed(0)} | ${r.mutationsPerSecond.toFixed(0)} |`);
+      for (let run = 0; run < runs; run++) {
+        const before = loadavg()[0];
+        const r = await playgroundFrames(browser, server.origin, query);
+        const load = `${before.toFixed(1)}–${loadavg()[0].toFixed(1)}`;
+        console.log(`| ${name} | ${r.fps.toFixed(0)} | ${r.median.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.longest.toFixed(0)} ms | ${r.scriptP95.toFixed(0)} / ${r.scriptLongest.toFixed(0)} ms | ${r.iterationsPerSecond.toFixed(0)} | ${r.mutationsPerSecond.toFixed(0)} | ${load} |`);
+      }
     }
     console.log('');
   }
-  if (args.only !== 'playground') {
+  if (args.only === undefined || args.only === 'mnist') {
     const r = await mnistReady(browser, server.origin);
     console.log(`MNIST ready to train: median ${r.median.toFixed(2)} s over ${loads} loads (lowest ${r.lowest.toFixed(2)} s, highest ${r.highest.toFixed(2)} s)`);
   }

@@ -38,9 +38,9 @@ import {
   type PlaygroundState,
   type ScheduleId,
 } from './state.js';
+import { FrameBudget, trainSlice } from './frame-budget.js';
 import { Trainer } from './trainer.js';
 
-const FRAME_BUDGET_MS = 12;
 /**
  * The figures (decision map, network diagram, iteration curve) take at most about this share
  * of the time: after a redraw that took d ms the next waits at least d / FIGURE_SHARE ms, so a
@@ -203,14 +203,21 @@ export function mountPlayground(): void {
   );
 
   const boundary = new BoundaryView(canvas, 340);
-  const charts = new TrainingCharts(lossHost, accuracyHost, 150);
-  const iterationChart = new IterationChart(iterationHost, 150);
+  // 140 px: room for a curve's title to take two lines beside its export buttons at 1280 × 720.
+  const charts = new TrainingCharts(lossHost, accuracyHost, 140);
+  const iterationChart = new IterationChart(iterationHost, 140);
   const network = new NetworkView(
     networkCanvas,
     () => data?.featureNames ?? [],
     () => (data === null ? '' : `${data.outputUnits} · ${data.outputActivation}`),
   );
-  const gridEvaluator = new GridEvaluator((result) => showGrids(result));
+  // While it plays, an answer waits for the next frame (drawn there, within its budget).
+  const gridEvaluator = new GridEvaluator((result) => {
+    if (playing) pendingGrids = result;
+    else showGrids(result);
+  });
+  let pendingGrids: GridResult | null = null;
+  let frameBudget = new FrameBudget();
 
   // ---------------------------------------------------------------- the run
   let raw: RawData | null = null;
@@ -276,6 +283,8 @@ export function mountPlayground(): void {
       problem = t('pg.error.generic', { message: error instanceof Error ? error.message : String(error) });
     }
     iterationChart.reset();
+    // A new network: what its pieces of work cost is measured afresh.
+    frameBudget = new FrameBudget();
     staticKey = '';
     figuresAt = -Infinity;
     chartedEpochs = -1;
@@ -480,6 +489,9 @@ export function mountPlayground(): void {
 
   // ---------------------------------------------------------------- playing
   function setPlaying(on: boolean): void {
+    // A pause never shows an epoch whose iterations are done but whose end is not.
+    if (!on) trainer?.finishEpoch();
+    pendingGrids = null;
     playing = on && trainer !== null && trainer.stopped === null;
     playButton.dataset.i18n = playing ? 'control.pause' : 'control.play';
     playButton.textContent = t(playing ? 'control.pause' : 'control.play');
@@ -490,18 +502,27 @@ export function mountPlayground(): void {
 
   function frame(): void {
     if (!playing || trainer === null) return;
-    const start = performance.now();
-    const epoch = trainer.epoch;
-    // Train for a slice of the frame at most, then draw: the page stays smooth while it learns.
-    while (performance.now() - start < FRAME_BUDGET_MS) {
-      if (!trainer.step()) {
-        setPlaying(false);
-        break;
-      }
-      if (speed.value === 'iteration' || (speed.value === 'epoch' && trainer.epoch > epoch)) break;
+    // Train for what the frame's budget leaves after drawing, then draw: the page stays smooth
+    // while it learns (frame-budget.ts decides which pieces of work fit).
+    const slice = trainSlice(trainer, frameBudget, () => performance.now(), speed.value === 'fast' ? 'budget' : speed.value);
+    if (slice.stopped) {
+      setPlaying(false);
+      return;
     }
-    if (!playing) return;
+    const drawStart = performance.now();
+    // The grid worker's latest answer is drawn here, in the frame, so its cost is the frame's.
+    if (pendingGrids !== null) {
+      const result = pendingGrids;
+      pendingGrids = null;
+      showGrids(result);
+    }
     render(false);
+    // The charts commit their redraw in a microtask queued during render(): this one runs after
+    // it, so the drawing cost the budget learns includes theirs.
+    queueMicrotask(() => frameBudget.record('drawing', performance.now() - drawStart));
+    // How many iterations and epoch ends the frame trained (tests check the slice obeys the budget).
+    const sliceText = `${slice.iterations},${slice.epochEnds}`;
+    if (canvas.dataset.slice !== sliceText) canvas.dataset.slice = sliceText;
     requestAnimationFrame(frame);
   }
 

@@ -217,20 +217,24 @@ export class BoundaryView {
     const data = this.data!;
     const out = predictions.units;
     const GRID = this.side;
+    // Everything that does not depend on the pixel is worked out once per picture (the target's
+    // range, the class colours): per pixel, it was a pass over the training set and a colour parse.
+    const [lo, hi] = data.task === 'regression' ? this.targetRange() : [0, 1];
+    const classes = Array.from({ length: Math.max(2, out) }, (_, c) => hexToRgb(classColor(c)));
     const image = new ImageData(GRID, GRID);
     for (let k = 0; k < GRID * GRID; k++) {
       let colour: RGB;
       if (data.task === 'regression') {
-        colour = mix(white, viridis(this.valueShade(predictions.data[k]!)), 0.8);
+        colour = mix(white, viridis((predictions.data[k]! - lo) / (hi - lo || 1)), 0.8);
       } else if (out === 1) {
         // Probability of class 1: white at 0.5, towards each class's colour as the model grows sure.
         const p = predictions.data[k]!;
-        colour = mix(white, hexToRgb(classColor(p >= 0.5 ? 1 : 0)), Math.min(1, Math.abs(p - 0.5) * 2) * 0.5);
+        colour = mix(white, classes[p >= 0.5 ? 1 : 0]!, Math.min(1, Math.abs(p - 0.5) * 2) * 0.5);
       } else {
         let best = 0;
         for (let c = 1; c < out; c++) if (predictions.data[k * out + c]! > predictions.data[k * out + best]!) best = c;
         const confidence = (predictions.data[k * out + best]! - 1 / out) / (1 - 1 / out);
-        colour = mix(white, hexToRgb(classColor(best)), Math.max(0, confidence) * 0.5);
+        colour = mix(white, classes[best]!, Math.max(0, confidence) * 0.5);
       }
       image.data[4 * k] = colour[0];
       image.data[4 * k + 1] = colour[1];

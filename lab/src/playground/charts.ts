@@ -6,7 +6,7 @@
 import { LineChart, type SeriesSpec } from '../common/chart.js';
 import { okabeIto } from '../common/colors.js';
 import { t } from '../common/i18n.js';
-import { smoothed } from './smoothing.js';
+import { RunningSmoother } from './smoothing.js';
 import type { EpochRecord } from './trainer.js';
 
 export class TrainingCharts {
@@ -67,6 +67,7 @@ export const MAX_ITERATION_POINTS = 1500;
 export class IterationChart {
   private readonly chart: LineChart;
   private drawn = -1;
+  private readonly smoother = new RunningSmoother();
 
   constructor(private readonly host: HTMLElement, height = 160) {
     this.chart = new LineChart(host, {
@@ -87,7 +88,7 @@ export class IterationChart {
   update(losses: readonly number[]): void {
     if (losses.length === this.drawn) return;
     this.drawn = losses.length;
-    const smooth = smoothed(losses);
+    const smooth = this.smoother.extend(losses);
     const stride = Math.max(1, Math.ceil(losses.length / MAX_ITERATION_POINTS));
     const xs: number[] = [];
     const raw: number[] = [];
@@ -105,5 +106,6 @@ export class IterationChart {
   /** Forget what was drawn (a new run). */
   reset(): void {
     this.drawn = -1;
+    this.smoother.reset();
   }
 }

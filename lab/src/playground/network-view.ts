@@ -7,7 +7,7 @@
  */
 import { Dense, type Sequential } from '../../../src/index.js';
 import { fitCanvas, type SizedCanvas } from '../common/canvas.js';
-import { hexToRgb, mix, okabeIto, white, type RGB } from '../common/colors.js';
+import { hexToRgb, okabeIto, white, type RGB } from '../common/colors.js';
 import type { PreparedData } from './data.js';
 import { denseOutputs, type GridPoints, type GridValues } from './grid-eval.js';
 
@@ -33,6 +33,8 @@ export class NetworkView {
   private outputs: GridValues[] | null = null;
   private readonly sized: SizedCanvas;
   private readonly tile = document.createElement('canvas');
+  private readonly tileContext = this.tile.getContext('2d')!;
+  private mapImage: ImageData | null = null;
   /** Side of each neuron's map in grid points (cost.ts mapGridSide: 14 for small networks). */
   private side = 14;
   /** Largest |w| drawn last time, for the tests and the legend. */
@@ -199,16 +201,20 @@ export class NetworkView {
   private paintMap(values: Float32Array): void {
     let range = 0;
     for (const v of values) range = Math.max(range, Math.abs(v));
-    const image = new ImageData(this.side, this.side);
+    // One image reused for every map and redraw, and no colour array per pixel: the diagram of a
+    // deep network paints tens of maps a frame, and their garbage made collection pauses.
+    if (this.mapImage === null || this.mapImage.width !== this.side) this.mapImage = new ImageData(this.side, this.side);
+    const pixels = this.mapImage.data;
     for (let k = 0; k < values.length; k++) {
       const v = range > 0 ? values[k]! / range : 0;
-      const c = mix(white, v >= 0 ? positive : negative, Math.min(1, Math.abs(v)));
-      image.data[4 * k] = c[0];
-      image.data[4 * k + 1] = c[1];
-      image.data[4 * k + 2] = c[2];
-      image.data[4 * k + 3] = 255;
+      const to = v >= 0 ? positive : negative;
+      const t = Math.min(1, Math.abs(v));
+      pixels[4 * k] = white[0] + (to[0] - white[0]) * t;
+      pixels[4 * k + 1] = white[1] + (to[1] - white[1]) * t;
+      pixels[4 * k + 2] = white[2] + (to[2] - white[2]) * t;
+      pixels[4 * k + 3] = 255;
     }
-    this.tile.getContext('2d')!.putImageData(image, 0, 0);
+    this.tileContext.putImageData(this.mapImage, 0, 0);
   }
 }
 

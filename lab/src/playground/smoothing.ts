@@ -18,3 +18,34 @@ export function smoothed(values: readonly number[], alpha = SMOOTHING): number[]
   }
   return out;
 }
+
+/**
+ * smoothed() kept up to date as values arrive: each update averages only the new values, so
+ * a long run (hundreds of thousands of iterations) costs nothing more per frame and allocates
+ * no new array of its whole length. `values` equals smoothed(all values so far), to the bit.
+ */
+export class RunningSmoother {
+  readonly values: number[] = [];
+  private average = 0;
+  private weight = 0;
+
+  constructor(private readonly alpha = SMOOTHING) {}
+
+  /** Take in the values of `all` past the ones already seen (all must extend what was seen). */
+  extend(all: readonly number[]): readonly number[] {
+    if (all.length < this.values.length) this.reset();
+    const { alpha } = this;
+    for (let i = this.values.length; i < all.length; i++) {
+      this.average = (1 - alpha) * this.average + alpha * all[i]!;
+      this.weight = (1 - alpha) * this.weight + alpha;
+      this.values.push(this.average / this.weight);
+    }
+    return this.values;
+  }
+
+  reset(): void {
+    this.values.length = 0;
+    this.average = 0;
+    this.weight = 0;
+  }
+}

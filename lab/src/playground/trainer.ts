@@ -50,6 +50,8 @@ export class Trainer {
   /** Loss and accuracy of the weights as they are now: at each epoch's end, and after a single step. */
   current!: EpochRecord;
   private batches: Iterator<{ x: Tensor; y: Tensor | null }>;
+  /** The last batch's loss and η of an epoch whose end is due (see epochEndDue). */
+  private pendingEnd: { lastLoss: number; learningRate: number } | null = null;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly context: TrainingContext;
 
@@ -88,8 +90,30 @@ export class Trainer {
     return this.loader.iterationsPerEpoch;
   }
 
-  /** One iteration: one batch, one weight update. Returns false when training has stopped. */
+  /** One iteration: one batch, one weight update, and the epoch's end if it completed the epoch. Returns false when training has stopped. */
   step(): boolean {
+    if (!this.iterate()) return false;
+    this.finishEpoch();
+    return this.stopped === null;
+  }
+
+  /**
+   * The iterations of an epoch are done and its end (evaluating both sets, early stopping) is
+   * not yet: the playing page runs it as a piece of work of its own (frame-budget.ts), so an
+   * epoch's end never shares a frame it does not fit in.
+   */
+  get epochEndDue(): boolean {
+    return this.pendingEnd !== null;
+  }
+
+  /**
+   * One iteration without the epoch's end: after the last batch of an epoch, epochEndDue is set
+   * and finishEpoch() must run before the next iteration (an iteration never starts on an epoch
+   * whose end is pending; this one runs it first). Returns false when training has stopped.
+   */
+  iterate(): boolean {
+    if (this.stopped !== null) return false;
+    this.finishEpoch();
     if (this.stopped !== null) return false;
     const next = this.batches.next();
     const { x, y } = next.value as { x: Tensor; y: Tensor };
@@ -107,8 +131,16 @@ export class Trainer {
     this.optimizer.step(); // ...and the update
     this.batchLosses.push(value);
     this.batchInEpoch++;
-    if (this.batchInEpoch === this.loader.iterationsPerEpoch) this.endEpoch(value, learningRate);
+    if (this.batchInEpoch === this.loader.iterationsPerEpoch) this.pendingEnd = { lastLoss: value, learningRate };
     return this.stopped === null;
+  }
+
+  /** The end of the epoch whose iterations are done (nothing when none is due). */
+  finishEpoch(): void {
+    const end = this.pendingEnd;
+    if (end === null) return;
+    this.pendingEnd = null;
+    this.endEpoch(end.lastLoss, end.learningRate);
   }
 
   /**
@@ -133,6 +165,11 @@ export class Trainer {
 
   /** Iterations until the current epoch ends. */
   runEpoch(): void {
+    if (this.epochEndDue) {
+      // The epoch's iterations were done while playing: its end is what was left of it.
+      this.finishEpoch();
+      return;
+    }
     const epoch = this.epoch;
     while (this.epoch === epoch && this.step()) {
       // step() ends the epoch itself.
