@@ -520,9 +520,6 @@ export function mountPlayground(): void {
     // The charts commit their redraw in a microtask queued during render(): this one runs after
     // it, so the drawing cost the budget learns includes theirs.
     queueMicrotask(() => frameBudget.record('drawing', performance.now() - drawStart));
-    // How many iterations and epoch ends the frame trained (tests check the slice obeys the budget).
-    const sliceText = `${slice.iterations},${slice.epochEnds}`;
-    if (canvas.dataset.slice !== sliceText) canvas.dataset.slice = sliceText;
     requestAnimationFrame(frame);
   }
 
