@@ -31,6 +31,10 @@ beforeAll(async () => {
   dir = tempDir();
   writeFileSync(path.join(dir, 'text-in-feature.csv'), 'a,b,label\n1,2,x\n3,oops,y\n');
   writeFileSync(path.join(dir, 'short-row.csv'), 'a,b,label\n1,2,x\n3,4\n');
+  // Line endings mixed ("\n", then "\r\n"): the short row is still named by its own line.
+  writeFileSync(path.join(dir, 'mixed-endings.csv'), 'a,b,label\n1,2,x\r\n5,6,y\n3,4\r\n');
+  writeFileSync(path.join(dir, 'table-syntax.json'), '[{"a": 1, "label": "x"},\n {"a": 2, "label": }]');
+  writeFileSync(path.join(dir, 'table-nested.json'), '[{"a": 1, "label": "x"}, {"a": [2], "label": "y"}]');
   writeFileSync(path.join(dir, 'typo.json'), '{"data": "spiral", "epochz": 3}');
   writeFileSync(path.join(dir, 'broken.json'), '{"data": "spiral",');
   // A quoted note that spans two lines: the bad value is on line 3, where its row starts.
@@ -56,6 +60,9 @@ const cases: [string, () => string[], RegExp][] = [
   ['missing data file (path and reason)', () => ['train', '--data', `csv:${path.join(dir, 'nope.csv')}`, '--target', 'y'], /^error: .*nope\.csv: cannot read it \(no such file\)$/],
   ['bad CSV value (line, column)', () => ['train', '--data', `csv:${path.join(dir, 'text-in-feature.csv')}`, '--target', 'label'], /^error: .*text-in-feature\.csv: line 3, column 2 \('b'\) is "oops", not a number/],
   ['CSV row with a missing field (line)', () => ['train', '--data', `csv:${path.join(dir, 'short-row.csv')}`, '--target', 'label'], /^error: .*short-row\.csv: line 3 has 2 fields but the header \(line 1\) has 3/],
+  ['CSV mixing line endings, row with a missing field (its line)', () => ['train', '--data', `csv:${path.join(dir, 'mixed-endings.csv')}`, '--target', 'label'], /^error: .*mixed-endings\.csv: line 4 has 2 fields but the header \(line 1\) has 3/],
+  ['JSON table with a syntax error (line, column)', () => ['train', '--data', `json:${path.join(dir, 'table-syntax.json')}`, '--target', 'label'], /^error: .*table-syntax\.json: is not valid JSON \(expected a value\) at line 2, column 20$/],
+  ['JSON record holding an array (record, key)', () => ['train', '--data', `json:${path.join(dir, 'table-nested.json')}`, '--target', 'label'], /^error: .*table-nested\.json: record 1, key 'a' holds an array; values must be numbers, strings or booleans$/],
   ['target column absent', () => ['train', '--data', `csv:${penguins}`, '--target', 'specie'], /^error: .*penguins\.csv: no column named 'specie' to use as the target; the columns are: 'beak_length_mm'/],
   ['table without --target', () => ['train', '--data', `csv:${penguins}`], /^error: --data csv:.* needs --target COLUMN/],
   ['incompatible loss and output', () => ['train', '--data', 'line', '--loss', 'cce'], /^error: --loss categoricalCrossentropy does not fit a numeric target: with one output, softmax is always 1/],
