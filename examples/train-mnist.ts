@@ -3,7 +3,7 @@
  * gradiente (8,000 to learn from, 2,000 held out) and report what it learned.
  */
 import { pathToFileURL } from 'node:url';
-import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, loadMnist, manualSeed, nativeBackendInfo, nativeBackendStatus, ready, type Callback } from '../src/node.js';
+import { Dense, Dropout, Sequential, confusionMatrix, cosineDecay, initWasmBackend, loadMnist, manualSeed, nativeBackendInfo, nativeBackendStatus, ready, setBackend, type Callback } from '../src/node.js';
 
 export interface MnistRun {
   testLoss: number;
@@ -20,11 +20,17 @@ function describeBackend(backend: string): string {
   return status?.available === false ? `${backend} (native: ${status.reason})` : backend;
 }
 
-export async function trainMnist(options: { epochs?: number; batchSize?: number; log?: (line: string) => void } = {}): Promise<MnistRun> {
+export async function trainMnist(options: { epochs?: number; batchSize?: number; backend?: 'wasm' | 'js'; log?: (line: string) => void } = {}): Promise<MnistRun> {
   const { epochs = 12, batchSize = 32, log = () => {} } = options;
   // The fastest backend that works here: native (OpenBLAS) when it was built on install, else
   // WebAssembly SIMD, else plain JS. The header says which, and why native is not the one.
-  const backend = await ready();
+  // (`backend` forces another one: the tests compare the digits each prints.)
+  let backend = await ready();
+  if (options.backend !== undefined) {
+    if (options.backend === 'wasm') await initWasmBackend({ select: false });
+    setBackend(options.backend);
+    backend = options.backend;
+  }
   manualSeed(7);
   const { xTrain, yTrain, xTest, yTest } = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
   const nTrain = xTrain.shape[0]!;
