@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { readSync, closeSync } from 'node:fs';
-import { csvTable, detectDecimal, detectDelimiter, jsonTable, readCsvCells, streamCsvTable, streamJsonTable, type CellTable } from '../node.js';
+import { csvTable, detectDecimal, detectDelimiter, readCsvCells, streamCsvTable, streamJsonTable, type CellTable } from '../node.js';
 import { openDataFile, readDataFile } from '../node/files.js';
 
 export interface TableFile {
@@ -36,25 +36,6 @@ export function hashBytes(bytes: Uint8Array): string {
 /** SHA-256 of a file, for checking that a run's data is still the file it trained on. */
 export function hashFile(file: string): string {
   return hashBytes(readDataFile(file));
-}
-
-/**
- * Read a CSV or JSON table. CSV without a delimiter: detected from the first line and said
- * in the notes (--delimiter overrides).
- */
-export function readTableFile(file: string, kind: 'csv' | 'json', delimiter?: string): TableFile {
-  const bytes = readDataFile(file);
-  const text = bytes.toString('utf8');
-  const base = { path: file, absolutePath: path.resolve(file), sha256: hashBytes(bytes) };
-  if (kind === 'json') return { ...base, table: jsonTable(text, file), delimiter: null, notes: [] };
-  const notes: string[] = [];
-  let chosen = delimiter;
-  if (chosen === undefined) {
-    const detected = detectDelimiter(text);
-    chosen = detected.delimiter;
-    if (chosen !== ',') notes.push(`fields separated by ${chosen === '\t' ? 'tabs' : `'${chosen}'`} (${detected.reason}); ${spellFlag('delimiter', ',')} says otherwise`);
-  }
-  return { ...base, table: csvTable(readCsvCells(text, { delimiter: chosen }, file), file), delimiter: chosen, notes };
 }
 
 /** The kind of a table file from its name, for --input and --data paths. */
