@@ -48,6 +48,32 @@ describe('streamCsvTable', () => {
     );
   });
 
+  it('counts lines right when a "\\r\\n" (ending a row, or inside quotes) is split between the pieces the file is read in', async () => {
+    // The file streams in 64 KiB pieces: put a row's "\r" as the last byte of the first piece,
+    // and a quoted "\r\n" across the second boundary.
+    let text = 'a,b\n';
+    const fillTo = (end: number): void => {
+      while (end - text.length > 40) text += '1,filler\n';
+      text += `1,${'x'.repeat(end - text.length - 2)}`;
+    };
+    fillTo(65535);
+    text += '\r\n';
+    fillTo(131071 - 5);
+    text += '\n2,"y\r\nz"\r\n3,after\n\n4,last\r\n';
+    expect(text.indexOf('\r', 65000)).toBe(65535);
+    expect(text.indexOf('\r', 131000)).toBe(131071);
+    const p = file('pieces.csv', text);
+    const streamed = (await streamCsvTable(p, { delimiter: ',', decimal: '.' })).table;
+    const whole = csvTable(readCsvCells(text, {}, p), p);
+    expect(streamed.rowCount).toBe(whole.rows.length);
+    for (let i = 0; i < whole.rows.length; i++) expect(streamed.locate(i, 0)).toBe(whole.locate(i, 0));
+    const n = whole.rows.length;
+    // The last rows: the quoted field's row starts on the line before "z", "4,last" after a blank line.
+    const lines = text.split(/\r\n|\n/);
+    expect(streamed.locate(n - 1, 0)).toBe(`${p}: line ${lines.indexOf('4,last') + 1}, column 1 ('a')`);
+    expect(streamed.locate(n - 3, 0)).toBe(`${p}: line ${lines.indexOf('z"') }, column 1 ('a')`);
+  });
+
   it('reports ragged rows, broken quotes, empty and header-only files like the whole-text reader', async () => {
     await expect(streamCsvTable(file('r.csv', 'a,b\n1,2\n3\n'), { delimiter: ',', decimal: '.' })).rejects.toThrow(/r\.csv: line 3 has 1 field but the header \(line 1\) has 2/);
     await expect(streamCsvTable(file('q.csv', 'a,b\n"1,2\n'), { delimiter: ',', decimal: '.' })).rejects.toThrow(DataFormatError);
