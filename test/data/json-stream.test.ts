@@ -89,7 +89,7 @@ describe('streamJsonTable', () => {
     await expect(streamJsonTable(cut)).rejects.toThrow(new RegExp(`${cut.replace(/[.\\/]/g, '\\$&')}: is not valid JSON \\(.*\\) at line 2, column 9`));
     await expect(streamJsonTable(file('empty.json', ''))).rejects.toThrow(/empty\.json: the file is empty/);
     await expect(streamJsonTable(path.join(dir, 'none.json'))).rejects.toThrow(/none\.json: cannot read it \(no such file\)/);
-    // An error far into a file of several pieces (1 MB each) is placed exactly too.
+    // An error far into a file of many pieces (64 KiB each) is placed exactly too.
     const rows = Array.from({ length: 60_000 }, (_, i) => `{"a": ${i}, "y": ${i % 2}}`);
     rows[55_000] = '{"a": 1, "y" 0}';
     const long = file('long.json', `[\n${rows.join(',\n')}\n]`);
