@@ -11,6 +11,7 @@ import { FrameBudget, MIN_TRAINING_MS, trainSlice, type SliceWork } from '../../
 import { prepare, rawData } from '../../lab/src/playground/data.js';
 import { buildModel, buildOptimizer, lossFunctions } from '../../lab/src/playground/model.js';
 import { RunningSmoother, smoothed } from '../../lab/src/playground/smoothing.js';
+import { thinnedIndices } from '../../lab/src/playground/thinning.js';
 import { defaultState, type PlaygroundState } from '../../lab/src/playground/state.js';
 import { Trainer } from '../../lab/src/playground/trainer.js';
 
@@ -172,4 +173,19 @@ test('the running smoother gives smoothed() to the bit, one batch of values at a
   expect(running.values).toEqual(smoothed(values));
   // A new run (fewer values than seen) starts over.
   expect(running.extend(values.slice(0, 5))).toEqual(smoothed(values.slice(0, 5)));
+});
+
+test('long curves are thinned to at most about max points, first and last always drawn, in order', () => {
+  expect(thinnedIndices(0, 10)).toEqual([]);
+  expect(thinnedIndices(5, 10)).toEqual([0, 1, 2, 3, 4]);
+  for (const n of [11, 1500, 1501, 20_000, 123_457]) {
+    const idx = thinnedIndices(n, 1500);
+    expect(idx[0]).toBe(0);
+    expect(idx.at(-1)).toBe(n - 1);
+    expect(idx.length).toBeLessThanOrEqual(1501);
+    // Evenly spaced but for the last: a long run's redraw costs the same whatever its length.
+    const steps = new Set(idx.slice(1, -1).map((v, k) => v - idx[k]!));
+    expect(steps.size).toBeLessThanOrEqual(1);
+    expect(idx.every((v, k) => k === 0 || v > idx[k - 1]!)).toBe(true);
+  }
 });

@@ -4,6 +4,7 @@
  * settings refused or warned about before they run. Behaviour only: no frame-rate or time
  * thresholds (those live in bench/lab-frames.mjs and docs/LAB.md).
  */
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { formatMacs, gridSide, judgeCost, macsPerSample, mapGridSide, MAX_GRID, MAX_MAP_GRID, MIN_GRID, MIN_MAP_GRID, REFUSE_MACS, runCost, WARN_MACS } from '../../lab/src/playground/cost.js';
@@ -230,6 +231,26 @@ describe('the playground while it trains', () => {
     await heavy.page.click('#pg-step');
     expect(await heavy.page.textContent('#pg-iteration-count')).toBe('1');
     await close(heavy);
+  });
+
+  test('a long run: the epoch charts draw a thinned copy (at most 1,501 points) while their CSV keeps every epoch', async () => {
+    // One iteration per epoch (full batch of 35), so thousands of epochs pass in a few seconds.
+    const w = await open('/playground.html?data=xor&n=50&batch=full&opt=adam&lr=0.01');
+    const { page } = w;
+    await page.selectOption('#pg-speed', 'fast');
+    await page.click('#pg-play');
+    await page.waitForFunction(() => Number(document.getElementById('pg-epoch-count')!.textContent) > 1700, undefined, { timeout: 60_000 });
+    await page.click('#pg-play');
+    const epochs = Number(await page.textContent('#pg-epoch-count'));
+    const drawn = Number(await page.getAttribute('#pg-loss-chart', 'data-drawn-epochs'));
+    expect(drawn).toBeGreaterThan(700);
+    expect(drawn).toBeLessThanOrEqual(1501);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#pg-loss-chart-csv')]);
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
+    // A header, then epoch 0 (before training) to the last one.
+    expect(lines).toHaveLength(epochs + 2);
+    expect(lines.at(-1)!.split(',')[0]).toBe(String(epochs));
+    await close(w);
   });
 
   test('η can be raised while it trains without restarting the run', async () => {

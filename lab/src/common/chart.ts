@@ -38,6 +38,8 @@ export interface LineChartOptions {
    * (default: the container's id); false when the page registers it itself.
    */
   figure?: string | false;
+  /** The rows its CSV export gives, when the chart draws a thinned copy of longer data (default: what it draws). */
+  csv?: () => (string | number | null)[][];
 }
 
 export class LineChart {
@@ -54,7 +56,7 @@ export class LineChart {
     onLanguageChange(() => this.build());
     new ResizeObserver(() => this.resize()).observe(container);
     if (options.figure !== false) {
-      registerFigure({ id: options.figure ?? (container.id || 'chart'), element: this.holder, host: container, csv: () => this.rows() });
+      registerFigure({ id: options.figure ?? (container.id || 'chart'), element: this.holder, host: container, csv: options.csv ?? (() => this.rows()) });
     }
   }
 

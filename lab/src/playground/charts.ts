@@ -7,7 +7,11 @@ import { LineChart, type SeriesSpec } from '../common/chart.js';
 import { okabeIto } from '../common/colors.js';
 import { t } from '../common/i18n.js';
 import { RunningSmoother } from './smoothing.js';
+import { thinnedIndices } from './thinning.js';
 import type { EpochRecord } from './trainer.js';
+
+/** Epochs drawn at most on the epoch charts; longer runs are thinned (the CSV keeps every epoch). */
+export const MAX_EPOCH_POINTS = 1500;
 
 export class TrainingCharts {
   private readonly loss: LineChart;
@@ -23,7 +27,15 @@ export class TrainingCharts {
       { label: () => t('pg.chart.prevTrain'), color: okabeIto.sky, dash: [2, 3], width: 1.5 },
       { label: () => t('pg.chart.prevTest'), color: okabeIto.orange, dash: [2, 3], width: 1.5 },
     ];
-    this.loss = new LineChart(lossHost, { xLabel: () => t('chart.epoch'), yLabel: () => t('chart.loss'), series: series(), height: lossHeight, description: () => t('pg.chart.lossDescription') });
+    // The charts draw a thinned copy of a long run; their CSV export is every epoch.
+    this.loss = new LineChart(lossHost, {
+      xLabel: () => t('chart.epoch'),
+      yLabel: () => t('chart.loss'),
+      series: series(),
+      height: lossHeight,
+      description: () => t('pg.chart.lossDescription'),
+      csv: () => this.rows((r) => [r.trainLoss, r.testLoss]),
+    });
     this.accuracy = new LineChart(accuracyHost, {
       xLabel: () => t('chart.epoch'),
       yLabel: () => t('chart.accuracy'),
@@ -31,7 +43,19 @@ export class TrainingCharts {
       height: 220,
       yRange: [0, 1],
       description: () => t('pg.chart.accuracyDescription'),
+      csv: () => this.rows((r) => [r.trainAccuracy, r.testAccuracy]),
     });
+  }
+
+  private current: readonly EpochRecord[] = [];
+
+  /** Every epoch of this run and the previous one: epoch, this run's two values, the previous run's two. */
+  private rows(values: (r: EpochRecord) => [number | null, number | null]): (string | number | null)[][] {
+    const prev = this.previous ?? [];
+    const n = Math.max(this.current.length, prev.length);
+    const header = [t('chart.epoch'), t('pg.chart.train'), t('pg.chart.test'), t('pg.chart.prevTrain'), t('pg.chart.prevTest')];
+    const pick = (r: EpochRecord | undefined): [number | null, number | null] => (r === undefined ? [null, null] : values(r));
+    return [header, ...Array.from({ length: n }, (_, i) => [i, ...pick(this.current[i]), ...pick(prev[i])])];
   }
 
   /** Keep `records` as the run to compare against (null: no comparison). */
@@ -40,11 +64,13 @@ export class TrainingCharts {
   }
 
   update(records: readonly EpochRecord[]): void {
+    this.current = records;
     const prev = this.previous ?? [];
     // How many epochs of the previous run are drawn (tests and curious readers can see it).
     if (this.lossHost.dataset.previousEpochs !== String(prev.length)) this.lossHost.dataset.previousEpochs = String(prev.length);
     const n = Math.max(records.length, prev.length);
-    const xs = Array.from({ length: n }, (_, i) => i);
+    const xs = thinnedIndices(n, MAX_EPOCH_POINTS);
+    this.lossHost.dataset.drawnEpochs = String(xs.length);
     const column = (rs: readonly EpochRecord[], f: (r: EpochRecord) => number | null): (number | null)[] =>
       xs.map((i) => {
         const r = rs[i];
@@ -89,11 +115,10 @@ export class IterationChart {
     if (losses.length === this.drawn) return;
     this.drawn = losses.length;
     const smooth = this.smoother.extend(losses);
-    const stride = Math.max(1, Math.ceil(losses.length / MAX_ITERATION_POINTS));
     const xs: number[] = [];
     const raw: number[] = [];
     const trend: number[] = [];
-    for (let i = 0; i < losses.length; i += stride) {
+    for (const i of thinnedIndices(losses.length, MAX_ITERATION_POINTS)) {
       xs.push(i + 1);
       raw.push(losses[i]!);
       trend.push(smooth[i]!);
