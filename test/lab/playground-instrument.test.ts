@@ -154,6 +154,15 @@ describe('the playground while it trains', () => {
       expect(box!.x + box!.width, `${selector} right`).toBeLessThanOrEqual(1280);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    // In Spanish too (longer names: the header's tools used to end past 1280 px, the page scrolled sideways).
+    const es = await openPage(browser, server.origin, '/playground.html', { locale: 'es-ES', viewport: { width: 1280, height: 720 } });
+    for (const selector of ['#teacher-copy-link', '#teacher-keys', '#pg-play', '#pg-network', '#pg-boundary', '#pg-iteration-chart canvas', '#pg-loss-chart canvas']) {
+      const box = (await es.page.locator(selector).first().boundingBox())!;
+      expect(box.y + box.height, `${selector} bottom, in Spanish`).toBeLessThanOrEqual(720);
+      expect(box.x + box.width, `${selector} right, in Spanish`).toBeLessThanOrEqual(1280);
+    }
+    expect(await es.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await close(es);
     // The picture for docs/LAB.md: the instrument after a few epochs.
     for (let i = 0; i < 8; i++) await page.click('#pg-epoch');
     await screenshot(page, 'playground-1280x720-en');
