@@ -23,7 +23,7 @@ const threads = threadsFlag >= 0 ? Number(argv[threadsFlag + 1]) : undefined;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Samples per paired run: enough for a steady rate, few enough for several rounds. */
-const PAIRED_SAMPLES: Record<string, number> = { W1: 20_000, W2: 3_000, W3: 256 * 8, W4: 8_000 };
+const PAIRED_SAMPLES: Record<string, number> = { W1: 20_000, W2: 3_000, W3: 256 * 32, W4: 8_000 };
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 

@@ -167,22 +167,30 @@ static napi_value undefinedValue(napi_env env) {
 
 // ---------------------------------------------------------------------------------------------
 // Threads. OpenBLAS always runs on one thread here: a product large enough to share is cut into
-// parts by its shape alone (never by the thread count) and the parts are shared out among the
-// backend's own threads. Each output element is then summed in the same order whatever the
-// thread count, so one thread and eight give the same bits; OpenBLAS's own threading sums
-// along K in another grouping when it runs threaded, which moved npm start's digits. And the
+// parts by its shape and the machine's core count alone (never by the thread count), and each
+// part is one single-threaded sgemm on its rows or columns, shared out among the backend's own
+// threads. Each output element is then summed in the same order whatever the thread count, so
+// one thread and eight give the same bits on a machine (the tests check 1, 2, 3 and 8). Where
+// the cut falls does matter: OpenBLAS blocks a call's M and N by their total, and its edge
+// kernels sum some float64 columns in another order (a 37x1001x515 dgemm cut at column 192
+// instead of 288 changed 78 outputs). OpenBLAS's own threading also blocks K another way when
+// it runs threaded (5,972 of the 8,192 outputs of a 32x784x256 sgemm changed), which moved
+// npm start's digits. And the
 // pool's workers sleep between products instead of spin-waiting, so they do not take the core
 // the JavaScript thread needs for the rest of the step.
 // ---------------------------------------------------------------------------------------------
 
 static int wantedThreads = 1;       // threads a large product may use
 static double parallelFlops = 2e6;  // 2·m·n·k at and above which it uses them
+static int cutParts = 1;            // parts a large product is cut into: the machine's cores, at most 8
 
-// How a product is cut: along its larger output dimension into a power-of-two number of parts
-// (at most 8, so up to 8 threads share it evenly), each at least PART_FLOPS of work and a
-// multiple of 32 rows or columns wide (whole register tiles of OpenBLAS's kernels).
+// How a product is cut: along its larger output dimension into cutParts parts, fewer where a
+// part would fall under PART_FLOPS of work or PART_ALIGN rows or columns (whole register tiles
+// of OpenBLAS's kernels). No more parts than cores: every extra part packs the other operand
+// once more (bench/gemm-cuts.cc: on 256x784x1024 and 1024^3, 8 parts on 2 threads ran 5-30%
+// slower than 2 parts). PART_FLOPS keeps every part above OpenBLAS's small-matrix kernel
+// (2·m·n·k ≤ 2·10⁶ on AVX-512), another kernel with another order of summation.
 static const double PART_FLOPS = 4e6;
-static const int MAX_PARTS = 8;
 static const size_t PART_ALIGN = 32;
 
 struct Cut {
@@ -195,8 +203,8 @@ static Cut cutProduct(size_t m, size_t k, size_t n) {
   const double flops = 2.0 * (double)m * (double)n * (double)k;
   const bool alongRows = m >= n;
   const size_t dim = alongRows ? m : n;
-  int parts = 1;
-  while (parts * 2 <= MAX_PARTS && flops / (parts * 2) >= PART_FLOPS && dim >= (size_t)(parts * 2) * PART_ALIGN) parts *= 2;
+  int parts = cutParts;
+  while (parts > 1 && (flops / parts < PART_FLOPS || dim < (size_t)parts * PART_ALIGN)) parts--;
   size_t chunk = (dim + parts - 1) / parts;
   chunk = (chunk + PART_ALIGN - 1) / PART_ALIGN * PART_ALIGN;
   return {alongRows, chunk, (int)((dim + chunk - 1) / chunk)};
@@ -330,6 +338,7 @@ static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, si
   }
   const int lda = (int)(transA ? m : k), ldb = (int)(transB ? k : n), ldc = (int)n;
   const T beta = bv != nullptr ? 1 : 0;
+  const double flops = 2.0 * (double)m * (double)n * (double)k;
   const Cut cut = cutProduct(m, k, n);
   // Part p of the output: rows [p·chunk, …) with the matching rows of A (columns where A is
   // transposed), or columns with the matching columns of B (rows where B is transposed).
@@ -341,7 +350,6 @@ static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, si
     else
       gemm<T>(a, transB ? b + from * k : b + from, c + from, (int)m, (int)k, (int)(to - from), lda, ldb, ldc, transA, transB, beta);
   };
-  const double flops = 2.0 * (double)m * (double)n * (double)k;
   partPool().run(cut.parts, flops >= parallelFlops ? wantedThreads : 1, part);
 }
 
@@ -969,14 +977,16 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
 
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   const char *fn = "setThreads";
-  napi_value argv[2];
-  size_t threads;
+  napi_value argv[3];
+  size_t threads, parts;
   double flops;
-  if (!getArgs(env, info, fn, 2, argv) || !getSize(env, fn, argv, 0, &threads) || !getNumber(env, fn, argv, 1, &flops)) return nullptr;
+  if (!getArgs(env, info, fn, 3, argv) || !getSize(env, fn, argv, 0, &threads) || !getNumber(env, fn, argv, 1, &flops) || !getSize(env, fn, argv, 2, &parts)) return nullptr;
   if (threads < 1 || threads > 256) return throwRange(env, fn, "threads must be between 1 and 256"), nullptr;
   if (!(flops >= 0)) return throwRange(env, fn, "parallelFlops must be a number >= 0"), nullptr;
+  if (parts < 1 || parts > 8) return throwRange(env, fn, "parts must be between 1 and 8"), nullptr;
   wantedThreads = (int)threads;
   parallelFlops = flops;
+  cutParts = (int)parts;
   return undefinedValue(env);
 }
 

@@ -26,8 +26,8 @@ import { ValueError } from '../errors.js';
 
 export interface NativeBackendOptions {
   /**
-   * Threads a large matrix product may use (OpenBLAS's pool). Default: GRADIENTE_THREADS, else
-   * one fewer than the cores (at least 1, at most 8).
+   * Threads a large matrix product may use (the addon's own pool; OpenBLAS itself stays on one
+   * thread). Default: GRADIENTE_THREADS, else as many as the cores (at most 8).
    */
   threads?: number;
   /** Products of at least this many floating-point operations (2·m·n·k) use the threads. Default 2e6. */
@@ -88,7 +88,7 @@ function isGradientePackage(dir: string): boolean {
 }
 
 /**
- * As many threads as the machine has cores (at most 8, the most parts a product is cut into):
+ * As many threads as the machine has cores (at most 8; a product is cut into one part per thread):
  * the addon's workers sleep between products, so they never take the core the JavaScript
  * thread needs for the rest of a step, and every thread count gives the same bits. On the
  * 2-core machine of docs/PERFORMANCE.md, on a quiet machine, two threads trained faster than
@@ -97,6 +97,13 @@ function isGradientePackage(dir: string): boolean {
 export function defaultThreadCount(cores: number): number {
   return Math.max(1, Math.min(cores, 8));
 }
+
+/**
+ * The parts a large product is cut into, one per core (at most 8), whatever the threads setting:
+ * where the cut falls changes how OpenBLAS blocks each part, and with it some outputs' last bits,
+ * so the cut stays put while threads change and every thread count gives the same bits.
+ */
+const CUT_PARTS = defaultThreadCount(availableParallelism());
 
 function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFrom'] } {
   const env = process.env.GRADIENTE_THREADS;
@@ -143,7 +150,7 @@ function load(options: NativeBackendOptions): NativeBackendStatus {
     if (mismatch !== null) throw new Error(mismatch);
     const { threads, from } = options.threads !== undefined ? { threads: options.threads, from: 'option' as const } : defaultThreads();
     const parallelThreshold = options.parallelThreshold ?? 2e6;
-    addon.setThreads(threads, parallelThreshold);
+    addon.setThreads(threads, parallelThreshold, CUT_PARTS);
     loaded = {
       addon,
       info: { path, threads, threadsFrom: from, parallelThreshold, blas: facts.blasConfig, blasCore: facts.blasCore },
@@ -168,7 +175,7 @@ function configure(options: BackendOptions): void {
   if (loaded === null || options.threads === undefined) return;
   loaded.info.threads = options.threads;
   loaded.info.threadsFrom = 'option';
-  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold);
+  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold, CUT_PARTS);
 }
 
 /**
@@ -188,7 +195,7 @@ export async function initNativeBackend(options: NativeBackendOptions = {}): Pro
     loaded.info.threadsFrom = 'option';
   }
   if (options.parallelThreshold !== undefined) loaded.info.parallelThreshold = options.parallelThreshold;
-  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold);
+  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold, CUT_PARTS);
   if (options.select ?? true) setBackend('native');
   return { ...loaded.info };
 }

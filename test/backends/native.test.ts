@@ -157,8 +157,9 @@ describe.skipIf(info === null)('native backend', () => {
     it('gives the same bits on 1, 2, 3 and 8 threads for every form and shape, float32 and float64', () => {
       const random = new Random(11);
       // Shapes on both sides of the size at which a product is cut into parts, tall and wide
-      // (cut along rows or columns), with odd sizes that leave a narrower last part.
-      const shapes: [number, number, number][] = [[32, 784, 256], [784, 32, 256], [64, 784, 128], [256, 784, 1024], [1, 784, 128], [37, 1001, 515], [515, 333, 97], [8, 2000, 8]];
+      // (cut along rows or columns), with odd sizes that leave a narrower last part, and parts just
+      // above OpenBLAS's small-matrix path with K longer than its blocking (64x1500x48, 2x3000x700).
+      const shapes: [number, number, number][] = [[32, 784, 256], [784, 32, 256], [64, 784, 128], [256, 784, 1024], [1, 784, 128], [37, 1001, 515], [515, 333, 97], [8, 2000, 8], [64, 1500, 48], [2, 3000, 700]];
       const forms = [[false, false], [true, false], [false, true], [true, true]] as const;
       let checked = 0;
       for (const [m, k, n] of shapes) {
@@ -181,7 +182,7 @@ describe.skipIf(info === null)('native backend', () => {
       }
       setBackend('js');
       void initNativeBackend({ threads: info!.threads, select: false });
-      expect(checked).toBe(60);
+      expect(checked).toBe(76);
     });
 
     it('two Node worker threads multiplying at once on 2 threads get the bits of one thread', async () => {
@@ -194,7 +195,7 @@ describe.skipIf(info === null)('native backend', () => {
         let s = workerData.seed;
         const fill = (len) => { const x = new Float32Array(len); for (let i = 0; i < len; i++) { s = (s * 1103515245 + 12345) >>> 0; x[i] = s / 4294967296 - 0.5; } return x; };
         const a = fill(m * k), b = fill(k * n);
-        const run = (threads) => { addon.setThreads(threads, 0); const c = new Float32Array(m * n); addon.matmul(a, b, c, m, k, n, false, false, null); return c; };
+        const run = (threads) => { addon.setThreads(threads, 0, 2); const c = new Float32Array(m * n); addon.matmul(a, b, c, m, k, n, false, false, null); return c; };
         const two = []; for (let r = 0; r < 20; r++) two.push(run(2));
         const one = run(1);
         parentPort.postMessage(two.every((c) => c.every((v, i) => Object.is(v, one[i]))));

@@ -30,8 +30,12 @@ export interface NativeAddon {
   sgd(w: Float32Array, g: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean, weightDecay: number): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: boolean, step: number): void;
   rmsprop(w: Float32Array, g: Float32Array, meanSquare: Float32Array, velocity: Float32Array, lr: number, rho: number, momentum: number, epsilon: number, weightDecay: number): void;
-  /** Threads large products use, and the size (2·m·n·k) from which a product counts as large. */
-  setThreads(threads: number, parallelFlops: number): void;
+  /**
+   * Threads large products use, the size (2·m·n·k) from which a product counts as large, and
+   * the parts (1 to 8) a large product is cut into: fixed per machine, so that every thread
+   * count sums each output in the same order.
+   */
+  setThreads(threads: number, parallelFlops: number, parts: number): void;
   info(): { blasConfig: string; blasCore: string; unaryOps: string[]; binaryOps: string[]; threads: number; parallelFlops: number };
 }
 
