@@ -12,7 +12,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { generatorFor, type Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkOptionKeys } from '../options.js';
-import { numRows, takeRange, takeRows } from './rows.js';
+import { numRows, takeRange, takeRows, viewRows } from './rows.js';
 
 export interface DataLoaderOptions {
   /** Samples per batch: a positive integer, or 'full' for all N at once. Default 32. */
@@ -25,6 +25,12 @@ export interface DataLoaderOptions {
   seed?: number;
   /** Generator to shuffle with when no seed is given (default: the global one, see manualSeed). */
   random?: Random;
+  /**
+   * Unshuffled batches as views onto x and y (their rows are one contiguous block) instead of
+   * copies: for a loop that only reads its batches, as fit does. A change to a batch's values
+   * then shows in x or y. Shuffled batches are always gathered copies. Default false.
+   */
+  views?: boolean;
 }
 
 export interface Batch {
@@ -43,13 +49,14 @@ export class DataLoader implements Iterable<Batch> {
   readonly y: Tensor | null;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
+  readonly views: boolean;
   private readonly resolvedBatchSize: number;
   private readonly random: Random;
 
   constructor(x: Tensor, y: Tensor | null, options: DataLoaderOptions = {}) {
     // A misspelt key (batch_size, suffle) would otherwise train silently with the default.
-    checkOptionKeys('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed', 'random']);
-    const { batchSize = 32, shuffle = true, dropLast = false, seed, random } = options;
+    checkOptionKeys('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed', 'random', 'views']);
+    const { batchSize = 32, shuffle = true, dropLast = false, seed, random, views = false } = options;
     const n = numRows(x, 'DataLoader', 'x');
     if (y !== null && numRows(y, 'DataLoader', 'y') !== n) {
       throw new ShapeError(
@@ -75,6 +82,7 @@ export class DataLoader implements Iterable<Batch> {
     this.x = x;
     this.y = y;
     this.shuffle = shuffle;
+    this.views = views;
     this.dropLast = dropLast;
     this.resolvedBatchSize = resolved;
     this.random = generatorFor(seed, random);
@@ -111,12 +119,13 @@ export class DataLoader implements Iterable<Batch> {
       const start = iteration * size;
       const end = Math.min(start + size, this.numSamples);
       if (order === null) {
-        // NOTE: unshuffled batches are contiguous rows, so a memory copy replaces the gather.
+        // Unshuffled batches are contiguous rows: a view (or one memory copy) replaces the gather.
         const indices = new Int32Array(end - start);
         for (let i = 0; i < indices.length; i++) indices[i] = start + i;
+        const take = this.views ? viewRows : takeRange;
         yield {
-          x: takeRange(this.x, start, end),
-          y: this.y === null ? null : takeRange(this.y, start, end),
+          x: take(this.x, start, end),
+          y: this.y === null ? null : take(this.y, start, end),
           indices,
           iteration,
         };

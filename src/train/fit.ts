@@ -12,7 +12,6 @@ import { checkOptionKeys } from '../options.js';
 import type { LossFunction } from '../losses/index.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { slice } from '../ops/shape.js';
 import { generatorFor, type Random } from '../tensor/random.js';
 import { Tensor, allocate } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainingContext } from './callbacks.js';
@@ -67,7 +66,8 @@ export async function fit(setup: TrainingSetup, x: Tensor, y: Tensor, options: F
   model.build(xTrain.shape);
   if (optimizer.params.length === 0) optimizer.attach(model.parameters());
   if (options.seed !== undefined && options.random !== undefined) throw new ValueError('fit: pass either seed or random, not both');
-  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, random: generatorFor(options.seed, options.random) });
+  // views: a step only reads its batch, so unshuffled batches need not be copied (PyTorch's x[a:b] is a view too).
+  const loader = new DataLoader(xTrain, yTrain, { batchSize, shuffle, random: generatorFor(options.seed, options.random), views: true });
   const history = new History(loader.iterationsPerEpoch, loader.batchSize, loader.numSamples);
 
   const context: TrainingContext = {
@@ -181,8 +181,9 @@ export function evaluateBatches({ model, loss: lossFn, metrics }: TrainingSetup,
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const xb = slice(x, start, end);
-      const yb = slice(y, start, end);
+      // Views, not copies: evaluation only reads its batches.
+      const xb = viewRows(x, start, end);
+      const yb = viewRows(y, start, end);
       const yPred = model.forward(xb);
       running.add(lossFn(yb, yPred).item(), measure(metrics, yb, yPred), end - start);
     }

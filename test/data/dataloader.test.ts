@@ -103,6 +103,25 @@ describe('DataLoader', () => {
     expect(batches[1]!.y!.toArray()).toEqual([3, 4, 5]);
   });
 
+  it('with views: true, unshuffled batches share memory with x and y; shuffled ones and the default copy', () => {
+    const { x, y } = numbered(7);
+    const viewed = [...new DataLoader(x, y, { batchSize: 3, shuffle: false, views: true })];
+    expect(viewed.map((b) => b.x.toArray())).toEqual([...new DataLoader(x, y, { batchSize: 3, shuffle: false })].map((b) => b.x.toArray()));
+    for (const b of viewed) {
+      expect(b.x.data.buffer).toBe(x.data.buffer);
+      expect(b.y!.data.buffer).toBe(y.data.buffer);
+      expect(b.x.requiresGrad).toBe(false);
+    }
+    expect(viewed[1]!.x.data.byteOffset).toBe(3 * 2 * 4);
+    for (const options of [{ shuffle: false }, { shuffle: true, views: true, seed: 1 }]) {
+      for (const b of new DataLoader(x, y, { batchSize: 3, ...options })) expect(b.x.data.buffer).not.toBe(x.data.buffer);
+    }
+    // A tensor with a graph is still copied: a batch is an input, never part of x's graph.
+    const g = tensor([[1, 2], [3, 4]]);
+    g.requiresGrad = true;
+    for (const b of new DataLoader(g, null, { batchSize: 1, shuffle: false, views: true })) expect(b.x.data.buffer).not.toBe(g.data.buffer);
+  });
+
   it('works without targets (y null)', () => {
     const { x } = numbered(5);
     const batches: Batch[] = [...new DataLoader(x, null, { batchSize: 2, seed: 0 })];

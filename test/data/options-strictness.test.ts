@@ -13,7 +13,7 @@ const y = new Tensor(Float32Array.from({ length: 10 }, (_, i) => i % 2), [10, 1]
 
 describe('options objects are checked', () => {
   it('DataLoader: batch_size, suffle, drop_last name the key meant', () => {
-    expect(() => new DataLoader(x, y, { batch_size: 4 } as never)).toThrow(/^DataLoader: unknown option 'batch_size' \(did you mean batchSize\?\); the options are: batchSize, shuffle, dropLast, seed, random$/);
+    expect(() => new DataLoader(x, y, { batch_size: 4 } as never)).toThrow(/^DataLoader: unknown option 'batch_size' \(did you mean batchSize\?\); the options are: batchSize, shuffle, dropLast, seed, random, views$/);
     expect(() => new DataLoader(x, y, { suffle: false } as never)).toThrow(/did you mean shuffle\?/);
     expect(() => new DataLoader(x, y, { drop_last: true } as never)).toThrow(/did you mean dropLast\?/);
     expect(() => new DataLoader(x, y, { batchSize: 4, shuffle: false, dropLast: true, seed: 1 })).not.toThrow();
