@@ -175,9 +175,8 @@ static napi_value undefinedValue(napi_env env) {
 // kernels sum some float64 columns in another order (a 37x1001x515 dgemm cut at column 192
 // instead of 288 changed 78 outputs). OpenBLAS's own threading also blocks K another way when
 // it runs threaded (5,972 of the 8,192 outputs of a 32x784x256 sgemm changed), which moved
-// npm start's digits. And the
-// pool's workers sleep between products instead of spin-waiting, so they do not take the core
-// the JavaScript thread needs for the rest of the step.
+// npm start's digits. And the pool's workers sleep between products instead of spin-waiting,
+// so they do not take the core the JavaScript thread needs for the rest of the step.
 // ---------------------------------------------------------------------------------------------
 
 static int wantedThreads = 1;       // threads a large product may use
@@ -338,7 +337,6 @@ static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, si
   }
   const int lda = (int)(transA ? m : k), ldb = (int)(transB ? k : n), ldc = (int)n;
   const T beta = bv != nullptr ? 1 : 0;
-  const double flops = 2.0 * (double)m * (double)n * (double)k;
   const Cut cut = cutProduct(m, k, n);
   // Part p of the output: rows [p·chunk, …) with the matching rows of A (columns where A is
   // transposed), or columns with the matching columns of B (rows where B is transposed).
@@ -350,6 +348,7 @@ static void matmulT(const Array &A, const Array &B, const Array &C, size_t m, si
     else
       gemm<T>(a, transB ? b + from * k : b + from, c + from, (int)m, (int)k, (int)(to - from), lda, ldb, ldc, transA, transB, beta);
   };
+  const double flops = 2.0 * (double)m * (double)n * (double)k;
   partPool().run(cut.parts, flops >= parallelFlops ? wantedThreads : 1, part);
 }
 

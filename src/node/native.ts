@@ -88,7 +88,7 @@ function isGradientePackage(dir: string): boolean {
 }
 
 /**
- * As many threads as the machine has cores (at most 8; a product is cut into one part per thread):
+ * As many threads as the machine has cores (at most 8; a large product is cut into one part per core):
  * the addon's workers sleep between products, so they never take the core the JavaScript
  * thread needs for the rest of a step, and every thread count gives the same bits. On the
  * 2-core machine of docs/PERFORMANCE.md, on a quiet machine, two threads trained faster than
@@ -99,11 +99,17 @@ export function defaultThreadCount(cores: number): number {
 }
 
 /**
- * The parts a large product is cut into, one per core (at most 8), whatever the threads setting:
- * where the cut falls changes how OpenBLAS blocks each part, and with it some outputs' last bits,
- * so the cut stays put while threads change and every thread count gives the same bits.
+ * The machine's cores (at most 8): the default thread count, and the parts a large product is
+ * cut into whatever the threads setting — where the cut falls changes how OpenBLAS blocks each
+ * part, and with it some outputs' last bits, so the cut stays put while threads change and
+ * every thread count gives the same bits.
  */
-const CUT_PARTS = defaultThreadCount(availableParallelism());
+const CORES = defaultThreadCount(availableParallelism());
+
+/** Hands the addon the current threads and threshold, with the machine's fixed cut. */
+function applyThreads(addon: NativeAddon, info: NativeBackendInfo): void {
+  addon.setThreads(info.threads, info.parallelThreshold, CORES);
+}
 
 function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFrom'] } {
   const env = process.env.GRADIENTE_THREADS;
@@ -112,7 +118,7 @@ function defaultThreads(): { threads: number; from: NativeBackendInfo['threadsFr
     if (Number.isInteger(n) && n >= 1 && n <= 256) return { threads: n, from: 'GRADIENTE_THREADS' };
     warn(`GRADIENTE_THREADS=${env} is not a whole number from 1 to 256; using the default`);
   }
-  return { threads: defaultThreadCount(availableParallelism()), from: 'default' };
+  return { threads: CORES, from: 'default' };
 }
 
 function warn(message: string): void {
@@ -150,11 +156,11 @@ function load(options: NativeBackendOptions): NativeBackendStatus {
     if (mismatch !== null) throw new Error(mismatch);
     const { threads, from } = options.threads !== undefined ? { threads: options.threads, from: 'option' as const } : defaultThreads();
     const parallelThreshold = options.parallelThreshold ?? 2e6;
-    addon.setThreads(threads, parallelThreshold, CUT_PARTS);
     loaded = {
       addon,
       info: { path, threads, threadsFrom: from, parallelThreshold, blas: facts.blasConfig, blasCore: facts.blasCore },
     };
+    applyThreads(addon, loaded.info);
   } catch (e) {
     const reason = `${path} could not be loaded (${firstLine(e)})`;
     warn(`native backend not used: ${reason}; falling back to wasm (or js). ${HINT}`);
@@ -175,7 +181,7 @@ function configure(options: BackendOptions): void {
   if (loaded === null || options.threads === undefined) return;
   loaded.info.threads = options.threads;
   loaded.info.threadsFrom = 'option';
-  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold, CUT_PARTS);
+  applyThreads(loaded.addon, loaded.info);
 }
 
 /**
@@ -195,7 +201,7 @@ export async function initNativeBackend(options: NativeBackendOptions = {}): Pro
     loaded.info.threadsFrom = 'option';
   }
   if (options.parallelThreshold !== undefined) loaded.info.parallelThreshold = options.parallelThreshold;
-  loaded.addon.setThreads(loaded.info.threads, loaded.info.parallelThreshold, CUT_PARTS);
+  applyThreads(loaded.addon, loaded.info);
   if (options.select ?? true) setBackend('native');
   return { ...loaded.info };
 }

@@ -128,6 +128,15 @@ describe.skipIf(info === null)('native backend', () => {
       expect(() => addon.sgd(new Float32Array(4), new Float32Array(4), null, 0.1, 0.9, false, 0)).toThrow(/velocity/);
     });
 
+    it('setThreads: threads, threshold and the cut checked, and a bad call changes nothing', () => {
+      expect(() => addon.setThreads(0, 2e6, 2)).toThrow(/threads must be between 1 and 256/);
+      expect(() => addon.setThreads(2, -1, 2)).toThrow(/parallelFlops must be a number >= 0/);
+      expect(() => addon.setThreads(2, 2e6, 0)).toThrow(/parts must be between 1 and 8/);
+      expect(() => addon.setThreads(2, 2e6, 9)).toThrow(/parts must be between 1 and 8/);
+      expect(() => (addon.setThreads as (...args: number[]) => void)(2, 2e6)).toThrow();
+      expect(addon.info()).toMatchObject({ threads: info!.threads, parallelFlops: info!.parallelThreshold });
+    });
+
     it('works in place on a view into a larger buffer (no copy in or out)', () => {
       const buffer = new Float32Array(10).fill(7);
       const view = buffer.subarray(3, 7); // 4 values in the middle

@@ -257,8 +257,9 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
 
 /**
  * Build the lab (or reuse the build of the same sources: labBuild), serve it and start Chromium
- * before the tests of the enclosing file or describe block, and take all three down after them. `use` receives the server, the browser
- * and the build folder (e.g. `useBuiltLab((lab) => ({ server, browser } = lab))`).
+ * before the tests of the enclosing file or describe block, and take all three down after them.
+ * `use` receives the server, the browser and the build folder (e.g.
+ * `useBuiltLab((lab) => ({ server, browser } = lab))`).
  */
 export function useBuiltLab(use: (lab: { server: StaticServer; browser: Browser; buildDir: string }) => void, timeout = 180_000): void {
   let buildDir = '';
